@@ -1,0 +1,35 @@
+# The two commands of the README. Both set up whatever is missing first (scripts/bootstrap.sh).
+SHELL := /bin/bash
+VENV ?= .venv
+PYTEST := $(VENV)/bin/python -m pytest
+RESULTS := reports/allure-results
+# Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
+PYTEST_ARGS ?=
+
+.PHONY: setup e2e test report lint clean
+
+setup:
+	@scripts/bootstrap.sh
+
+## make e2e: the browser scenarios on the embedded mock ESIA + reference portal, then the report.
+e2e: setup
+	@rc=0; $(PYTEST) e2e --alluredir=$(RESULTS) --clean-alluredir \
+		--junitxml=reports/junit-e2e.xml $(PYTEST_ARGS) || rc=$$?; \
+	scripts/report.sh || rc=$${rc:-1}; \
+	exit $$rc
+
+## make test: ruff, the unit/HTTP tests in tests/, and the browser scenarios in e2e/.
+test: setup lint
+	@rc=0; $(PYTEST) tests e2e --alluredir=$(RESULTS) --clean-alluredir \
+		--junitxml=reports/junit.xml $(PYTEST_ARGS) || rc=$$?; \
+	scripts/report.sh >/dev/null || true; \
+	exit $$rc
+
+report:
+	@scripts/report.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf reports/allure-results reports/allure-report reports/test-results reports/*.xml

@@ -1,0 +1,3 @@
+from mock_esia.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The ASGI application of mock ESIA: wiring of state, routes and the one error mapper."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from mock_esia.clients import Client, is_loopback_uri, unregistered_client
+from mock_esia.clock import Clock
+from mock_esia.config import Settings
+from mock_esia.errors import Catalogue, EsiaError, RestError
+from mock_esia.keys import SigningKey
+from mock_esia.people.presets import SEED_SPACE, PersonFactory
+from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
+from mock_esia.store import MemoryStore
+from mock_esia.tokens import TokenIssuer
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+
+
+@dataclass
+class MockEsia:
+    """Everything one mock instance knows; handlers reach it through `request.app.state.mock`."""
+
+    settings: Settings
+    key: SigningKey
+    clock: Clock = field(default_factory=Clock)
+    store: MemoryStore = field(default_factory=MemoryStore)
+    factory: PersonFactory = field(default_factory=PersonFactory)
+    next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenIssuer(self.key, self.settings, self.clock)
+
+    def resolve_client(self, client_id: str) -> Client:
+        return self.store.client(client_id) or unregistered_client(client_id)
+
+    def redirect_allowed(self, client: Client, redirect_uri: str) -> bool:
+        if self.store.client(client.client_id) is None:
+            return is_loopback_uri(redirect_uri)
+        return client.allows_redirect(redirect_uri)
+
+    def take_seed(self) -> int:
+        seed = self.next_seed
+        self.next_seed = (self.next_seed + 1) % SEED_SPACE
+        return seed
+
+
+def with_query(url: str, params: dict[str, str | None]) -> str:
+    """Append parameters to a URL that may already carry a query."""
+    parts = urlsplit(url)
+    extra = urlencode({k: v for k, v in params.items() if v is not None})
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def render(
+    request: Request, template: str, status_code: int = 200, **context: object
+) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def esia_error_response(request: Request, exc: EsiaError) -> Response:
+    """The single place that decides the channel of an ESIA error."""
+    if exc.redirect_uri:
+        target = with_query(
+            exc.redirect_uri,
+            {
+                "error": exc.entry.oauth_error,
+                "error_description": exc.description,
+                "state": exc.state,
+            },
+        )
+        return RedirectResponse(target, status_code=302)
+    group = route_group(request.url.path)
+    body = {"error": exc.entry.oauth_error, "error_description": exc.description}
+    if exc.state is not None:
+        body["state"] = exc.state
+    if group == RouteGroup.TOKEN:
+        status = 503 if exc.entry is Catalogue.TEMPORARILY_UNAVAILABLE else 400
+        return JSONResponse(body, status_code=status)
+    if group in USER_FACING:
+        return render(request, "error.html", status_code=400, error=exc)
+    return JSONResponse(body, status_code=400)
+
+
+def rest_error_response(_: Request, exc: RestError) -> JSONResponse:
+    return JSONResponse(
+        {"code": exc.entry.code, "message": exc.entry.message}, status_code=exc.entry.status
+    )
+
+
+def create_app(settings: Settings | None = None, key: SigningKey | None = None) -> FastAPI:
+    """Build one mock ESIA. Keys are loaded or generated here, once."""
+    from mock_esia.routes import admin, authorize, logout, rest, token
+
+    settings = settings or Settings()
+    if key is None:
+        key = (
+            SigningKey.from_pem_file(settings.signing_key_path, settings.signing_certificate_path)
+            if settings.signing_key_path
+            else SigningKey.generate()
+        )
+    app = FastAPI(
+        title="mock ESIA",
+        description="A test double of ESIA (Госуслуги) for end-to-end tests. Not the real service.",
+        version="0.1.0",
+        docs_url="/__admin/docs",
+        openapi_url="/__admin/openapi.json",
+        redoc_url=None,
+    )
+    app.state.mock = MockEsia(settings=settings, key=key)
+    app.add_exception_handler(EsiaError, esia_error_response)
+    app.add_exception_handler(RestError, rest_error_response)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    for module in (authorize, token, rest, logout, admin):
+        app.include_router(module.router)
+    return app

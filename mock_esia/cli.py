@@ -1,0 +1,134 @@
+"""`mock-esia serve`: start the mock with people ready to log in, and say how to use it."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+from fastapi import HTTPException
+
+from mock_esia.app import create_app
+from mock_esia.config import DEFAULT_ISSUER, Settings
+from mock_esia.people.presets import PRESETS, SEED_SPACE
+from mock_esia.routes.admin import PersonaCreate, create_persona
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mock-esia", description="A test double of ESIA (Госуслуги) for end-to-end tests."
+    )
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve the mock (the default command)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8090, help="port (default 8090; 0 = any free)")
+    serve.add_argument("--issuer", default=DEFAULT_ISSUER, help="`iss` of the tokens")
+    serve.add_argument("--public-url", help="base URL for REST links, when behind a proxy")
+    serve.add_argument(
+        "--persona",
+        action="append",
+        default=[],
+        choices=sorted(PRESETS),
+        metavar="PRESET",
+        help=f"create a persona of this preset at start (repeatable): {', '.join(PRESETS)}",
+    )
+    serve.add_argument(
+        "--personas", type=int, default=0, metavar="N", help="create N `verified` personas at start"
+    )
+    serve.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the first persona created at start (the next ones follow)",
+    )
+    serve.add_argument("--signing-key", type=Path, help="PEM RSA private key for JWTs")
+    serve.add_argument("--signing-cert", type=Path, help="PEM certificate of that key")
+    serve.add_argument(
+        "--write-cert",
+        type=Path,
+        metavar="PATH",
+        help="write the JWT signing certificate (PEM) here for relying parties",
+    )
+    return parser
+
+
+def _print_people(people: list[dict]) -> None:
+    if not people:
+        return
+    print(f"{'preset':<20} {'oid':<11} {'ФИО':<42} {'пароль':<14} логины")
+    for p in people:
+        name = " ".join(x for x in (p["lastName"], p["firstName"], p["middleName"]) if x)
+        logins = ", ".join(v for v in p["logins"].values() if v)
+        print(f"{p['preset']:<20} {p['oid']:<11} {name:<42} {p['password']:<14} {logins}")
+
+
+def serve(args: argparse.Namespace) -> int:
+    if args.seed is not None and not 0 <= args.seed < SEED_SPACE:
+        print(f"mock-esia: --seed must be in [0, {SEED_SPACE})", file=sys.stderr)
+        return 2
+    settings = Settings(
+        issuer=args.issuer,
+        public_url=args.public_url,
+        signing_key_path=args.signing_key,
+        signing_certificate_path=args.signing_cert,
+    )
+    try:
+        app = create_app(settings)
+    except (OSError, ValueError) as exc:
+        print(f"mock-esia: cannot load the signing key: {exc}", file=sys.stderr)
+        return 2
+    mock = app.state.mock
+    if args.seed is not None:
+        mock.next_seed = args.seed
+    presets = list(args.persona) + ["verified"] * args.personas
+    people = []
+    try:
+        for preset in presets:
+            people.append(create_persona(mock, PersonaCreate(preset=preset)).public_view())
+    except HTTPException as exc:
+        print(f"mock-esia: cannot create personas: {exc.detail}", file=sys.stderr)
+        return 2
+    if args.write_cert:
+        args.write_cert.parent.mkdir(parents=True, exist_ok=True)
+        args.write_cert.write_text(mock.key.certificate_pem)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    server = uvicorn.Server(config)
+
+    async def announce() -> None:
+        port = server.servers[0].sockets[0].getsockname()[1]
+        url = f"http://{args.host}:{port}"
+        print(f"mock ESIA (test double) serving at {url}")
+        print(f"  admin API: {url}/__admin  (OpenAPI: {url}/__admin/docs)")
+        if args.write_cert:
+            print(f"  signing certificate written to {args.write_cert}")
+        _print_people(people)
+        sys.stdout.flush()
+
+    import asyncio
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.02)
+        if server.started:
+            await announce()
+        await task
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0 if server.started else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["serve", *argv]
+    args = _parser().parse_args(argv)
+    return serve(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""A small Python client for the mock's admin API; `fixtures` drives the mock through it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class AdminError(RuntimeError):
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        try:
+            self.detail = response.json().get("detail")
+        except ValueError:
+            self.detail = response.text
+        super().__init__(
+            f"{response.request.method} {response.request.url.path} → "
+            f"{response.status_code}: {self.detail}"
+        )
+
+
+class AdminClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/__admin", headers=headers, timeout=timeout
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, path, **kwargs)
+        if response.is_error:
+            raise AdminError(response)
+        if response.status_code == 204:
+            return None
+        if response.headers.get("content-type", "").startswith("application/json"):
+            return response.json()
+        return response.text
+
+    def health(self) -> dict:
+        return self._call("GET", "/health")
+
+    def create_persona(
+        self,
+        preset: str = "verified",
+        *,
+        seed: int | None = None,
+        overrides: dict[str, Any] | None = None,
+        remove: list[str] | None = None,
+    ) -> dict:
+        body: dict[str, Any] = {"preset": preset}
+        if seed is not None:
+            body["seed"] = seed
+        if overrides:
+            body["overrides"] = overrides
+        if remove:
+            body["remove"] = remove
+        return self._call("POST", "/personas", json=body)
+
+    def create_persona_from_spec(self, spec: dict[str, Any]) -> dict:
+        return self._call("POST", "/personas", json={"spec": spec})
+
+    def persona(self, oid: int) -> dict:
+        return self._call("GET", f"/personas/{oid}")
+
+    def personas(self) -> list[dict]:
+        return self._call("GET", "/personas")
+
+    def patch_persona(
+        self, oid: int, overrides: dict[str, Any] | None = None, remove: list[str] | None = None
+    ) -> dict:
+        return self._call(
+            "PATCH", f"/personas/{oid}", json={"overrides": overrides or {}, "remove": remove or []}
+        )
+
+    def delete_persona(self, oid: int) -> None:
+        self._call("DELETE", f"/personas/{oid}")
+
+    def register_client(self, client_id: str, redirect_uris: list[str], **options: Any) -> dict:
+        return self._call(
+            "POST",
+            "/clients",
+            json={"client_id": client_id, "redirect_uris": redirect_uris, **options},
+        )
+
+    def consents(self, oid: int | None = None, client_id: str | None = None) -> list[dict]:
+        params = {k: v for k, v in {"oid": oid, "client_id": client_id}.items() if v is not None}
+        return self._call("GET", "/consents", params=params)
+
+    def revoke_consents(self, oid: int, client_id: str | None = None) -> int:
+        params: dict[str, Any] = {"oid": oid}
+        if client_id:
+            params["client_id"] = client_id
+        return self._call("DELETE", "/consents", params=params)["revoked"]
+
+    def certificate_pem(self) -> str:
+        return self._call("GET", "/certificate")
+
+    def set_clock(
+        self, *, offset_seconds: float | None = None, advance_seconds: float | None = None
+    ) -> dict:
+        return self._call(
+            "POST",
+            "/clock",
+            json={"offset_seconds": offset_seconds, "advance_seconds": advance_seconds},
+        )
+
+    def reset(self) -> None:
+        self._call("POST", "/reset")

@@ -1,0 +1,34 @@
+"""The mock's notion of "now": real time plus an offset that tests can move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+
+class Clock:
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def set_offset(self, seconds: float) -> None:
+        with self._lock:
+            self._offset = float(seconds)
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += float(seconds)
+
+    def time(self) -> float:
+        return time.time() + self._offset
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.time(), tz=dt.UTC)
+
+    def today(self) -> dt.date:
+        return self.now().date()

@@ -1,0 +1,26 @@
+"""Settings of one mock ESIA instance; every knob has the default a developer expects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ISSUER = "http://esia.gosuslugi.ru/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    issuer: str = DEFAULT_ISSUER
+    # Base URL for absolute links in REST collections; by default the request's own base URL.
+    public_url: str | None = None
+    code_ttl_seconds: int = 240
+    access_token_ttl_seconds: int = 3600
+    # How far a client's `timestamp` may be from the mock's clock (ESIA-007015 beyond it).
+    timestamp_skew_seconds: int = 600
+    lockout_threshold: int = 5
+    lockout_seconds: int = 900
+    journal_size: int = 1000
+    signing_key_path: Path | None = None
+    signing_certificate_path: Path | None = None
+    # Bearer token required on /__admin; mandatory when the mock is served beyond loopback.
+    admin_token: str | None = None

@@ -1,0 +1,264 @@
+"""The control plane under `/__admin`: personas, clients, consents, keys, clock, reset."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mock_esia.app import MockEsia
+from mock_esia.clients import Client
+from mock_esia.people.model import ContactType, DocType, Persona
+from mock_esia.people.presets import PRESETS, SEED_SPACE, build_persona, preset_descriptions
+from mock_esia.routegroups import ADMIN_PREFIX
+from mock_esia.store import DuplicatePersonaError
+
+router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
+
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+Removable = Literal[
+    "passport", "oms", "drivers_licence", "snils", "inn", "kids", "mobile", "email", "addresses"
+]
+
+
+class PersonaCreate(BaseModel):
+    """A preset with an optional seed and changes, or a whole person given as `spec`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preset: PresetName = "verified"
+    seed: int | None = Field(default=None, ge=0, lt=SEED_SPACE)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    remove: list[Removable] = Field(default_factory=list)
+    spec: dict[str, Any] | None = None
+
+
+class PersonaPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    remove: list[Removable] = Field(default_factory=list)
+
+
+class ClockChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset_seconds: float | None = None
+    advance_seconds: float | None = None
+
+
+def _mock(request: Request) -> MockEsia:
+    return request.app.state.mock
+
+
+def _unprocessable(exc: ValidationError, prefix: str) -> HTTPException:
+    """Pydantic's errors with the field path made absolute, as FastAPI reports body errors."""
+    detail = [
+        {"loc": ["body", prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    return HTTPException(status_code=422, detail=detail)
+
+
+def _apply(persona: Persona, overrides: dict[str, Any], remove: list[str]) -> Persona:
+    data = persona.model_dump()
+    for key in ("oid",):
+        if key in overrides and overrides[key] != persona.oid:
+            raise HTTPException(
+                422,
+                detail=[
+                    {
+                        "loc": ["body", "overrides", "oid"],
+                        "msg": "the oid of a persona cannot change",
+                        "type": "value_error",
+                    }
+                ],
+            )
+    data.update(overrides)
+    documents_gone = {
+        "passport": DocType.RF_PASSPORT,
+        "oms": DocType.MDCL_PLCY,
+        "drivers_licence": DocType.RF_DRIVING_LICENSE,
+    }
+    contacts_gone = {"mobile": ContactType.MBT, "email": ContactType.EML}
+    for item in remove:
+        if item in documents_gone:
+            data["documents"] = [d for d in data["documents"] if d["type"] != documents_gone[item]]
+        elif item in contacts_gone:
+            data["contacts"] = [c for c in data["contacts"] if c["type"] != contacts_gone[item]]
+        elif item in ("snils", "inn"):
+            data[item] = None
+        else:
+            data[item] = []
+    try:
+        return Persona.model_validate(data)
+    except ValidationError as exc:
+        raise _unprocessable(exc, "overrides") from None
+
+
+def _store(mock: MockEsia, persona: Persona) -> Persona:
+    try:
+        return mock.store.add_persona(persona)
+    except DuplicatePersonaError as exc:
+        raise HTTPException(409, detail=str(exc)) from None
+
+
+def create_persona(mock: MockEsia, body: PersonaCreate) -> Persona:
+    """Shared by the HTTP route and the CLI, so both make people the same way."""
+    today = mock.clock.today()
+    if body.spec is not None:
+        seed = mock.take_seed()
+        generated = build_persona(mock.factory, "verified", seed, today)
+        data = {
+            "oid": generated.oid,
+            "password": generated.password,
+            "preset": "custom",
+            "seed": None,
+            **body.spec,
+        }
+        try:
+            return _store(mock, Persona.model_validate(data))
+        except ValidationError as exc:
+            raise _unprocessable(exc, "spec") from None
+    if body.seed is not None:
+        persona = build_persona(mock.factory, body.preset, body.seed, today)
+        return _store(mock, _apply(persona, body.overrides, body.remove))
+    for _ in range(1000):  # skip seeds whose people are already taken
+        persona = build_persona(mock.factory, body.preset, mock.take_seed(), today)
+        if mock.store.oid_taken(persona.oid):
+            continue
+        try:
+            return mock.store.add_persona(_apply(persona, body.overrides, body.remove))
+        except DuplicatePersonaError:
+            continue
+    raise HTTPException(409, detail="no free seed found for a new persona")
+
+
+@router.get("/health")
+def health(request: Request) -> dict:
+    mock = _mock(request)
+    return {
+        "status": "ok",
+        "issuer": mock.settings.issuer,
+        "personas": len(mock.store.personas()),
+        "clock_offset_seconds": mock.clock.offset,
+    }
+
+
+@router.get("/presets")
+def presets() -> dict[str, str]:
+    return preset_descriptions()
+
+
+@router.post("/personas", status_code=201)
+def post_persona(request: Request, body: PersonaCreate) -> dict:
+    return create_persona(_mock(request), body).public_view()
+
+
+@router.get("/personas")
+def list_personas(request: Request, preset: str | None = None) -> list[dict]:
+    return [p.public_view() for p in _mock(request).store.personas() if preset in (None, p.preset)]
+
+
+def _existing(mock: MockEsia, oid: int) -> Persona:
+    persona = mock.store.persona(oid)
+    if persona is None:
+        raise HTTPException(404, detail=f"no persona with oid {oid}")
+    return persona
+
+
+@router.get("/personas/{oid}")
+def get_persona(request: Request, oid: int) -> dict:
+    return _existing(_mock(request), oid).public_view()
+
+
+@router.patch("/personas/{oid}")
+def patch_persona(request: Request, oid: int, body: PersonaPatch) -> dict:
+    mock = _mock(request)
+    changed = _apply(_existing(mock, oid), body.overrides, body.remove)
+    try:
+        return mock.store.replace_persona(changed).public_view()
+    except DuplicatePersonaError as exc:
+        raise HTTPException(409, detail=str(exc)) from None
+
+
+@router.delete("/personas/{oid}", status_code=204)
+def delete_persona(request: Request, oid: int) -> Response:
+    if not _mock(request).store.delete_persona(oid):
+        raise HTTPException(404, detail=f"no persona with oid {oid}")
+    return Response(status_code=204)
+
+
+@router.post("/clients", status_code=201)
+def post_client(request: Request, client: Client) -> Client:
+    return _mock(request).store.put_client(client)
+
+
+@router.get("/clients")
+def list_clients(request: Request) -> list[Client]:
+    return _mock(request).store.clients()
+
+
+@router.delete("/clients/{client_id}", status_code=204)
+def delete_client(request: Request, client_id: str) -> Response:
+    if not _mock(request).store.delete_client(client_id):
+        raise HTTPException(404, detail=f"no client {client_id!r}")
+    return Response(status_code=204)
+
+
+@router.get("/consents")
+def list_consents(
+    request: Request, oid: int | None = None, client_id: str | None = None
+) -> list[dict]:
+    return [
+        {
+            "oid": c.oid,
+            "client_id": c.client_id,
+            "scopes": sorted(c.scopes),
+            "granted_at": c.granted_at,
+        }
+        for c in _mock(request).store.consents(oid, client_id)
+    ]
+
+
+@router.delete("/consents")
+def revoke_consents(request: Request, oid: int = Query(...), client_id: str | None = None) -> dict:
+    return {"revoked": _mock(request).store.revoke(oid, client_id)}
+
+
+@router.get("/certificate", response_class=PlainTextResponse)
+def certificate(request: Request) -> str:
+    """The certificate relying parties verify ESIA's JWTs with (PEM)."""
+    return _mock(request).key.certificate_pem
+
+
+@router.get("/public-key", response_class=PlainTextResponse)
+def public_key(request: Request) -> str:
+    return _mock(request).key.public_key_pem
+
+
+@router.get("/clock")
+def get_clock(request: Request) -> dict:
+    mock = _mock(request)
+    return {"offset_seconds": mock.clock.offset, "now": mock.clock.now().isoformat()}
+
+
+@router.post("/clock")
+def set_clock(request: Request, body: ClockChange) -> dict:
+    """Move "now" for codes, tokens and timestamps so that expiry is testable without waiting."""
+    mock = _mock(request)
+    if body.offset_seconds is not None:
+        mock.clock.set_offset(body.offset_seconds)
+    if body.advance_seconds is not None:
+        mock.clock.advance(body.advance_seconds)
+    return get_clock(request)
+
+
+@router.post("/reset", status_code=204)
+def reset(request: Request) -> Response:
+    mock = _mock(request)
+    mock.store.reset()
+    mock.clock.set_offset(0)
+    return Response(status_code=204)

@@ -1,0 +1,149 @@
+"""The back channel: `/aas/oauth2/te` (v1) and `/aas/oauth2/v3/te`, one handler per grant type."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from mock_esia.app import MockEsia
+from mock_esia.client_secret import SignedRequest, verify_client_secret
+from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.routes.authorize import check_timestamp
+from mock_esia.store import RefreshGrant
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _params(request: Request) -> dict[str, str]:
+    """Form body with query parameters merged in: one known client sends them in the query."""
+    form = await request.form()
+    merged = dict(request.query_params)
+    merged.update({k: str(v) for k, v in form.items()})
+    return merged
+
+
+def _require(params: dict[str, str], names: tuple[str, ...], state: str | None) -> None:
+    for name in names:
+        if not params.get(name):
+            raise EsiaError(Catalogue.MISSING_PARAMETER, name, state=state)
+
+
+@router.post("/aas/oauth2/te")
+async def token_v1(request: Request) -> JSONResponse:
+    return await _token(request, "v1")
+
+
+@router.post("/aas/oauth2/v3/te")
+async def token_v3(request: Request) -> JSONResponse:
+    return await _token(request, "v3")
+
+
+async def _token(request: Request, generation: str) -> JSONResponse:
+    mock: MockEsia = request.app.state.mock
+    params = await _params(request)
+    state = params.get("state")
+    _require(params, ("grant_type", "client_id", "client_secret", "timestamp", "state"), state)
+    handler = GRANT_HANDLERS.get(params["grant_type"])
+    if handler is None:
+        raise EsiaError(Catalogue.UNSUPPORTED_GRANT_TYPE, params["grant_type"], state=state)
+    check_timestamp(mock, params["timestamp"], state=state)
+    return handler(mock, params, generation)
+
+
+def _verify_secret(mock: MockEsia, params: dict[str, str], code: str | None) -> None:
+    client = mock.resolve_client(params["client_id"])
+    try:
+        verify_client_secret(
+            client,
+            params["client_secret"],
+            SignedRequest(
+                client_id=params["client_id"],
+                scope=params.get("scope", ""),
+                timestamp=params["timestamp"],
+                state=params["state"],
+                redirect_uri=params.get("redirect_uri", ""),
+                scope_org=params.get("scope_org", ""),
+                code=code,
+            ),
+        )
+    except EsiaError as exc:
+        raise EsiaError(exc.entry, exc.detail, state=params["state"]) from None
+
+
+def _authorization_code(mock: MockEsia, params: dict[str, str], generation: str) -> JSONResponse:
+    state = params["state"]
+    _require(params, ("code", "redirect_uri"), state)
+    if generation == "v3":
+        _require(params, ("client_certificate_hash",), state)
+    _verify_secret(mock, params, params["code"] if generation == "v3" else None)
+    grant = mock.store.take_code(params["code"])
+    if grant is None:
+        raise EsiaError(Catalogue.INVALID_GRANT, "unknown or already used code", state=state)
+    if grant.expires <= mock.clock.time():
+        raise EsiaError(Catalogue.INVALID_GRANT, "code expired", state=state)
+    if grant.client_id != params["client_id"]:
+        raise EsiaError(Catalogue.INVALID_GRANT, "code was issued to another client", state=state)
+    if grant.redirect_uri != params["redirect_uri"]:
+        raise EsiaError(Catalogue.INVALID_GRANT, "redirect_uri does not match", state=state)
+    return _issue(
+        mock,
+        params,
+        grant.oid,
+        grant.scopes,
+        grant.sid,
+        grant.auth_time,
+        offline=grant.access_type == "offline",
+    )
+
+
+def _refresh_token(mock: MockEsia, params: dict[str, str], _generation: str) -> JSONResponse:
+    state = params["state"]
+    _require(params, ("refresh_token",), state)
+    _verify_secret(mock, params, None)
+    grant = mock.store.take_refresh(params["refresh_token"])
+    if grant is None or grant.client_id != params["client_id"]:
+        raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
+    return _issue(mock, params, grant.oid, grant.scopes, grant.sid, grant.auth_time, offline=True)
+
+
+def _issue(
+    mock: MockEsia,
+    params: dict[str, str],
+    oid: int,
+    scopes: list[str],
+    sid: str,
+    auth_time: float,
+    *,
+    offline: bool,
+) -> JSONResponse:
+    persona = mock.store.persona(oid)
+    if persona is None:
+        raise EsiaError(
+            Catalogue.INVALID_GRANT, "the account no longer exists", state=params["state"]
+        )
+    client_id = params["client_id"]
+    body: dict[str, object] = {
+        "access_token": mock.tokens.access_token(
+            oid=oid, client_id=client_id, scopes=scopes, sid=sid
+        ),
+        "id_token": mock.tokens.id_token(
+            persona=persona, client_id=client_id, sid=sid, auth_time=auth_time
+        ),
+        "expires_in": mock.settings.access_token_ttl_seconds,
+        "state": params["state"],
+        "token_type": "Bearer",
+    }
+    if offline:
+        refresh = str(uuid.uuid4())
+        mock.store.put_refresh(refresh, RefreshGrant(client_id, scopes, oid, sid, auth_time))
+        body["refresh_token"] = refresh
+    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+GRANT_HANDLERS: dict[str, Callable[[MockEsia, dict[str, str], str], JSONResponse]] = {
+    "authorization_code": _authorization_code,
+    "refresh_token": _refresh_token,
+}

@@ -1,0 +1,75 @@
+"""Serve any ASGI app on a real port in a background thread — the shape a pytest fixture wants.
+
+Port 0 lets the OS pick a free port, so parallel workers never race for one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from types import TracebackType
+
+import uvicorn
+
+
+class ServerThread:
+    """`with ServerThread(app) as server: server.url` — started on enter, stopped on exit."""
+
+    def __init__(
+        self, app: object, host: str = "127.0.0.1", port: int = 0, url_host: str | None = None
+    ) -> None:
+        self._config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(self._config)
+        self._thread = threading.Thread(target=self._run, name=f"uvicorn-{host}", daemon=True)
+        self._url_host = url_host or host
+        self.port: int | None = None
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve())
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("server is not started")
+        return f"http://{self._url_host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> ServerThread:
+        self._thread.start()
+        ready = threading.Event()
+
+        def poll() -> None:
+            while not self._server.started and self._thread.is_alive():
+                ready.wait(0.01)
+            ready.set()
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        poller.join(timeout)
+        if not self._server.started:
+            raise RuntimeError(f"server did not start within {timeout} s")
+        sockets = [s for server in self._server.servers for s in server.sockets]
+        self.port = sockets[0].getsockname()[1]
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

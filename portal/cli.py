@@ -1,0 +1,72 @@
+"""`python -m portal`: serve the reference patient portal against a chosen ESIA."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from portal.app import create_app
+from portal.config import PortalSettings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m portal",
+        description=(
+            "Reference patient portal (личный кабинет пациента) that logs in through ESIA. "
+            "Every option can also be set as PORTAL_<OPTION> in the environment."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="0 = any free port")
+    parser.add_argument("--esia-url", help="ESIA base URL (mock or real test stand)")
+    parser.add_argument("--client-id", help="the portal's ESIA mnemonic")
+    parser.add_argument("--scopes", help="space-separated scopes to request")
+    parser.add_argument("--esia-certificate", type=Path, help="ESIA's JWT certificate (PEM)")
+    parser.add_argument("--esia-issuer", help="expected `iss` of ESIA's tokens")
+    parser.add_argument("--credentials-dir", type=Path, help="where the test key pair lives")
+    parser.add_argument("--back-channel-timeout-seconds", type=float)
+    parser.add_argument("--cabinet-client-timeout-ms", type=int)
+    parser.add_argument("--cabinet-delay-ms", type=int, help="slow down the cabinet API")
+    parser.add_argument("--cabinet-failure-rate", type=float, help="0..1: fail the cabinet API")
+    parser.add_argument("--public-url", help="the portal's external base URL")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    options = {k: v for k, v in vars(args).items() if k not in ("host", "port") and v is not None}
+    settings = replace(PortalSettings.from_env(), **options)
+    if not 0 <= settings.cabinet_failure_rate <= 1:
+        print("portal: --cabinet-failure-rate must be between 0 and 1", file=sys.stderr)
+        return 2
+    config = uvicorn.Config(
+        create_app(settings), host=args.host, port=args.port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.02)
+        if server.started:
+            port = server.servers[0].sockets[0].getsockname()[1]
+            print(f"reference patient portal serving at http://{args.host}:{port}")
+            print(f"  ESIA: {settings.esia_url}  client_id: {settings.client_id}")
+            sys.stdout.flush()
+        await task
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
