@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup e2e test report lint clean
+.PHONY: setup e2e test report lint bench clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,10 @@ report:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in the README.
+bench: setup
+	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
 
 clean:
 	rm -rf reports/allure-results reports/allure-report reports/test-results reports/*.xml

@@ -11,8 +11,9 @@ import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mock_esia.people import formats
 from mock_esia.people.numbers import digits_only, is_valid_enp, is_valid_person_inn, is_valid_snils
 
 DATE_FORMAT = "%d.%m.%Y"
@@ -75,15 +76,36 @@ class Document(_Strict):
 
     _dates = field_validator("issueDate", "expiryDate", "actDate")(_check_date)
 
-    @field_validator("number")
-    @classmethod
-    def _policy_number(cls, value: str, info) -> str:  # noqa: ANN001 - pydantic's info
-        if info.data.get("type") == DocType.MDCL_PLCY and not is_valid_enp(value):
-            raise ValueError(
-                "MDCL_PLCY number must be a 16-digit ЕНП with a valid control digit "
-                "(Приказ ФФОМС N 79)"
-            )
-        return value
+    @model_validator(mode="after")
+    def _number_matches_its_type(self) -> Document:
+        rule = _DOCUMENT_RULES.get(self.type)
+        if rule is not None and not rule[0](self):
+            raise ValueError(f"{self.type.value}: {rule[1]}")
+        passport = self.type == DocType.RF_PASSPORT
+        if passport and self.issueId is not None and not formats.is_valid_unit_code(self.issueId):
+            raise ValueError("RF_PASSPORT: issueId (код подразделения) must be NNN-NNN")
+        return self
+
+
+_DOCUMENT_RULES = {
+    DocType.RF_PASSPORT: (
+        lambda d: formats.is_valid_passport(d.series, d.number),
+        "series must be 'NN NN' and number six digits",
+    ),
+    DocType.MDCL_PLCY: (
+        lambda d: is_valid_enp(d.number),
+        "number must be a 16-digit ЕНП with a valid control digit (Приказ ФФОМС N 79)",
+    ),
+    DocType.RF_BRTH_CERT: (
+        lambda d: formats.is_valid_birth_certificate(d.series, d.number),
+        "series must be a Roman numeral, a dash and two Cyrillic letters (IV-МЮ), "
+        "number six digits",
+    ),
+    DocType.RF_DRIVING_LICENSE: (
+        lambda d: formats.is_valid_driving_licence(d.series, d.number),
+        "series must be 'NN NN' and number six digits",
+    ),
+}
 
 
 class ContactType(StrEnum):
@@ -97,6 +119,14 @@ class Contact(_Strict):
     type: ContactType
     vrfStu: VerificationStatus = "VERIFIED"
     value: str
+
+    @model_validator(mode="after")
+    def _value_matches_its_type(self) -> Contact:
+        if self.type == ContactType.MBT and not formats.is_valid_esia_mobile(self.value):
+            raise ValueError("MBT: a mobile is written as ESIA writes it, +7(9XX)XXXXXXX")
+        if self.type == ContactType.EML and not formats.is_valid_email(self.value):
+            raise ValueError("EML: not an e-mail address")
+        return self
 
 
 class Address(_Strict):

@@ -8,7 +8,7 @@ phone, an e-mail, a SNILS or an oid (for seeds below 10**9), which keeps paralle
 from __future__ import annotations
 
 import datetime as dt
-import random
+import threading
 from collections.abc import Callable
 
 from faker import Faker
@@ -28,52 +28,6 @@ from mock_esia.people.provider import EsiaPersonProvider
 SEED_SPACE = 10**9
 OID_BASE = 1_000_000_000
 _SNILS_SPAN = SEED_SPACE - numbers.SNILS_CHECKSUM_FROM
-
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "h",
-            "ts",
-            "ch",
-            "sh",
-            "sch",
-            "",
-            "y",
-            "",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
-
-
-def _translit(text: str) -> str:
-    return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower() if ch.isalpha())
 
 
 def _mix(seed: int, multiplier: int, offset: int, modulus: int) -> int:
@@ -95,43 +49,36 @@ def _seed_snils(seed: int) -> str:
     return numbers.format_snils(f"{body}{numbers.snils_control(body):02d}")
 
 
-def _feminine_surname(surname: str) -> str:
-    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
-        return surname + "а"
-    if surname.endswith("ий"):
-        return surname[:-2] + "ая"
-    return surname
-
-
 class PersonFactory:
     """Builds personas; holds one seeded Faker so that generation stays fast."""
+
+    _shared: PersonFactory | None = None
 
     def __init__(self) -> None:
         self.fake = Faker("ru_RU")
         self.fake.add_provider(EsiaPersonProvider)
+        # Faker's random state is shared by every call: one person at a time, or seeds mix.
+        self.lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> PersonFactory:
+        """One factory per process for callers that do not need their own."""
+        if cls._shared is None:
+            cls._shared = cls()
+        return cls._shared
 
     def base(self, seed: int, today: dt.date, min_age: int = 21) -> Persona:
         """A confirmed adult with every document; presets take away from it."""
         fake = self.fake
         fake.seed_instance(seed)
-        rng: random.Random = fake.random
-        gender = rng.choice(("M", "F"))
-        family = fake.last_name_male()
-        if gender == "M":
-            first, middle, last = fake.first_name_male(), fake.middle_name_male(), family
-        else:
-            first, middle, last = (
-                fake.first_name_female(),
-                fake.middle_name_female(),
-                (_feminine_surname(family)),
-            )
-        birth = today - dt.timedelta(days=rng.randint(min_age * 365, 75 * 365))
-        email_tail = _mix(seed, 7_777_777, 3, SEED_SPACE)
-        persona = Persona(
+        gender = fake.random_element(("M", "F"))
+        first, middle, last = fake.russian_name(gender, fake.last_name_male())
+        birth = fake.birth_date(today, min_age, 75)
+        return Persona(
             oid=seed_oid(seed),
             preset="verified",
             seed=seed,
-            password=f"Esia-{rng.randint(10**7, 10**8 - 1)}",
+            password=f"Esia-{fake.random_int(10**7, 10**8 - 1)}",
             level=AccountLevel.CONFIRMED,
             firstName=first,
             lastName=last,
@@ -146,7 +93,7 @@ class PersonFactory:
                 Contact(
                     id=2,
                     type=ContactType.EML,
-                    value=f"{_translit(first)}.{_translit(last)}.{email_tail}@example.ru",
+                    value=fake.esia_email(first, last, _mix(seed, 7_777_777, 3, SEED_SPACE)),
                 ),
             ],
             addresses=[fake.esia_address(1, "PRG"), fake.esia_address(2, "PLV")],
@@ -156,32 +103,14 @@ class PersonFactory:
                 fake.drivers_licence(3, birth, today),
             ],
         )
-        return persona
 
-    def kid(self, kid_id: int, parent: Persona, today: dt.date, with_policy: bool) -> Kid:
-        fake = self.fake
-        rng = fake.random
-        gender = rng.choice(("M", "F"))
-        father_family = parent.lastName if parent.gender == "M" else parent.lastName.rstrip("а")
-        if gender == "M":
-            first, middle, last = fake.first_name_male(), fake.middle_name_male(), father_family
-        else:
-            first, middle = fake.first_name_female(), fake.middle_name_female()
-            last = _feminine_surname(father_family)
-        birth = today - dt.timedelta(days=rng.randint(365, 16 * 365))
-        documents = [fake.birth_certificate(kid_id * 10 + 1, birth)]
-        if with_policy:
-            documents.append(fake.oms_policy(kid_id * 10 + 2, birth, today))
-        return Kid(
-            id=kid_id,
-            firstName=first,
-            lastName=last,
-            middleName=middle,
-            birthDate=format_date(birth),
-            gender=gender,
-            snils=fake.snils(),
-            documents=documents,
-        )
+    def kids(self, parent: Persona, today: dt.date, policies: tuple[bool, ...]) -> list[Kid]:
+        family = parent.lastName if parent.gender == "M" else parent.lastName.removesuffix("а")
+        patronymic = self.fake.family_patronymic()
+        return [
+            self.fake.esia_kid(n, family, today, with_policy, patronymic)
+            for n, with_policy in enumerate(policies, start=1)
+        ]
 
 
 def _without(persona: Persona, doc_type: DocType) -> None:
@@ -196,10 +125,7 @@ def _verified(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
 def _verified_with_kids(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
     """As `verified`, plus two children; the second has no OMS policy."""
     persona = factory.base(seed, today, min_age=34)  # old enough for a 16-year-old child
-    persona.kids = [
-        factory.kid(1, persona, today, with_policy=True),
-        factory.kid(2, persona, today, with_policy=False),
-    ]
+    persona.kids = factory.kids(persona, today, policies=(True, False))
     return persona
 
 
@@ -272,6 +198,7 @@ def build_persona(factory: PersonFactory, preset: str, seed: int, today: dt.date
         raise KeyError(preset)
     if not 0 <= seed < SEED_SPACE:
         raise ValueError(f"seed must be in [0, {SEED_SPACE})")
-    persona = PRESETS[preset](factory, seed, today)
+    with factory.lock:
+        persona = PRESETS[preset](factory, seed, today)
     persona.preset = preset
     return persona

@@ -12,7 +12,7 @@ import uuid
 from faker.providers import BaseProvider
 
 from mock_esia.people import numbers
-from mock_esia.people.model import Address, DocType, Document, format_date
+from mock_esia.people.model import Address, DocType, Document, Kid, format_date
 
 INSURERS = (
     "АО «СОГАЗ-Мед»",
@@ -38,6 +38,57 @@ SERIES_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"
 MOBILE_CODES = tuple(range(900, 1000))
 
 
+_LATIN = (
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "e",
+    "e",
+    "zh",
+    "z",
+    "i",
+    "y",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "u",
+    "f",
+    "h",
+    "ts",
+    "ch",
+    "sh",
+    "sch",
+    "",
+    "y",
+    "",
+    "e",
+    "yu",
+    "ya",
+)
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN, strict=True))
+
+
+def translit(text: str) -> str:
+    return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower() if ch.isalpha())
+
+
+def feminine_surname(surname: str) -> str:
+    """Иванов → Иванова, Достоевский → Достоевская; other surnames do not change."""
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return surname + "а"
+    if surname.endswith("ий"):
+        return surname[:-2] + "ая"
+    return surname
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -51,6 +102,58 @@ def age_on(birth: dt.date, today: dt.date) -> int:
 
 class EsiaPersonProvider(BaseProvider):
     """`fake.snils()`, `fake.enp()`, `fake.rf_passport(birth)`, … for the ru_RU locale."""
+
+    def russian_name(
+        self, gender: str, family: str, patronymic: str | None = None
+    ) -> tuple[str, str, str]:
+        """(first, middle, last) with the patronymic and surname agreeing with the gender.
+
+        `patronymic` is a male `-вич` form shared by siblings; a daughter gets its `-вна` form.
+        """
+        fake = self.generator
+        if gender == "M":
+            return fake.first_name_male(), patronymic or fake.middle_name_male(), family
+        middle = patronymic[:-2] + "на" if patronymic else fake.middle_name_female()
+        return fake.first_name_female(), middle, feminine_surname(family)
+
+    def family_patronymic(self) -> str:
+        """A regular `-ович`/`-евич` patronymic, whose feminine form is a plain suffix swap."""
+        while True:
+            name = self.generator.middle_name_male()
+            if name.endswith("вич"):
+                return name
+
+    def birth_date(self, today: dt.date, min_age: int, max_age: int) -> dt.date:
+        return today - dt.timedelta(days=self.random_int(min_age * 365 + 1, max_age * 365 - 1))
+
+    def esia_email(self, first: str, last: str, unique: int) -> str:
+        return f"{translit(first)}.{translit(last)}.{unique}@example.ru"
+
+    def esia_kid(
+        self,
+        kid_id: int,
+        family: str,
+        today: dt.date,
+        with_policy: bool = True,
+        patronymic: str | None = None,
+    ) -> Kid:
+        """A child of 1 to 16 with a birth certificate and, unless told otherwise, a policy."""
+        gender = self.random_element(("M", "F"))
+        first, middle, last = self.russian_name(gender, family, patronymic)
+        birth = self.birth_date(today, 1, 16)
+        documents = [self.birth_certificate(kid_id * 10 + 1, birth)]
+        if with_policy:
+            documents.append(self.oms_policy(kid_id * 10 + 2, birth, today))
+        return Kid(
+            id=kid_id,
+            firstName=first,
+            lastName=last,
+            middleName=middle,
+            birthDate=format_date(birth),
+            gender=gender,
+            snils=self.snils(),
+            documents=documents,
+        )
 
     def snils(self) -> str:
         return numbers.generate_snils(self.generator.random)

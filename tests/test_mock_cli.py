@@ -1,0 +1,61 @@
+"""`mock-esia serve` as a developer runs it: people at start, a table, a URL that answers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, list[str], Path]]:
+    cert = tmp_path / "esia.pem"
+    process = _start(
+        "--persona", "verified", "--persona", "no_oms", "--seed", "5", "--write-cert", str(cert)
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(6)]
+        url = re.search(r"serving at (http://\S+)", lines[0]).group(1)
+        yield url, lines, cert
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_prints_the_url_and_a_table_of_the_people_it_made(served):
+    url, lines, cert = served
+    assert str(cert) in lines[2]
+    assert "ФИО" in lines[3]
+    assert lines[4].split()[0] == "verified"
+    assert lines[5].split()[0] == "no_oms"
+    people = httpx.get(f"{url}/__admin/personas").json()
+    assert [p["preset"] for p in people] == ["verified", "no_oms"]
+    assert people[0]["seed"] == 5
+    assert people[0]["password"] in lines[4]
+    assert cert.read_text() == httpx.get(f"{url}/__admin/certificate").text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--persona", "millionaire"], "invalid choice"), (["--seed", "-3"], "--seed must be")],
+)
+def test_bad_arguments_get_a_readable_message_and_exit_2(args, message):
+    process = _start(*args)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert message in err
+    assert "Traceback" not in err

@@ -1,0 +1,82 @@
+"""The pytest plugin, tested the way pytest tests plugins: with `pytester` running a suite."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def test_each_test_gets_its_own_fresh_persona(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        """
+        seen = []
+
+        def test_one(persona):
+            seen.append(persona("no_oms").oid)
+
+        def test_two(persona):
+            p = persona("no_oms")
+            assert p.oid not in seen
+            assert p.document("MDCL_PLCY") is None
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q")
+    result.assert_outcomes(passed=2)
+
+
+def test_personas_are_deleted_after_the_test(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        made = []
+
+        def test_make(persona):
+            made.append(persona("verified").oid)
+
+        def test_gone(esia_admin):
+            from mock_esia.client import AdminError
+            with pytest.raises(AdminError):
+                esia_admin.persona(made[0])
+        """
+    )
+    pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q").assert_outcomes(passed=2)
+
+
+def test_the_browser_comes_from_chromium_executable(pytester: pytest.Pytester, monkeypatch):
+    monkeypatch.setenv("CHROMIUM_EXECUTABLE", "/opt/custom/chromium")
+    pytester.makeconftest("from fixtures.plugin import browser_type_launch_args")
+    pytester.makepyfile(
+        """
+        def test_launch_args(browser_type_launch_args):
+            assert browser_type_launch_args["executable_path"] == "/opt/custom/chromium"
+            assert "--no-sandbox" in browser_type_launch_args["args"]
+        """
+    )
+    pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q").assert_outcomes(passed=1)
+
+
+def test_an_explicit_channel_is_left_to_playwright(pytester: pytest.Pytester):
+    pytester.makeconftest("from fixtures.plugin import browser_type_launch_args")
+    pytester.makepyfile(
+        """
+        def test_launch_args(browser_type_launch_args):
+            assert "executable_path" not in browser_type_launch_args
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "fixtures.plugin", "-q", "--browser-channel", "chrome"
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_a_deployed_mock_is_used_instead_of_an_embedded_one(pytester: pytest.Pytester, esia_url):
+    pytester.makepyfile(
+        f"""
+        def test_url(esia_url):
+            assert esia_url == "{esia_url}"
+        """
+    )
+    pytester.runpytest_subprocess(
+        "-p", "fixtures.plugin", "-q", "--esia-url", esia_url
+    ).assert_outcomes(passed=1)
