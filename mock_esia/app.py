@@ -43,6 +43,13 @@ class MockEsia:
     def resolve_client(self, client_id: str) -> Client:
         return self.store.client(client_id) or unregistered_client(client_id)
 
+    def client_for(self, client_id: str) -> Client:
+        """The registered client, or the lenient stand-in unless only registered ones may log in."""
+        client = self.store.client(client_id)
+        if client is None and not self.settings.allow_unregistered_clients:
+            raise EsiaError(Catalogue.CERTIFICATE_MISMATCH, f"unknown client_id {client_id!r}")
+        return client or unregistered_client(client_id)
+
     def redirect_allowed(self, client: Client, redirect_uri: str) -> bool:
         if self.store.client(client.client_id) is None:
             return is_loopback_uri(redirect_uri)

@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--signing-key", type=Path, help="PEM RSA private key for JWTs")
     serve.add_argument("--signing-cert", type=Path, help="PEM certificate of that key")
     serve.add_argument(
+        "--registered-clients-only",
+        action="store_true",
+        help="refuse client_ids not registered through /__admin/clients",
+    )
+    serve.add_argument(
         "--write-cert",
         type=Path,
         metavar="PATH",
@@ -74,6 +79,7 @@ def serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         signing_key_path=args.signing_key,
         signing_certificate_path=args.signing_cert,
+        allow_unregistered_clients=not args.registered_clients_only,
     )
     try:
         app = create_app(settings)

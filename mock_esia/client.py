@@ -105,6 +105,9 @@ class AdminClient:
     def certificate_pem(self) -> str:
         return self._call("GET", "/certificate")
 
+    def public_key_pem(self) -> str:
+        return self._call("GET", "/public-key")
+
     def set_clock(
         self, *, offset_seconds: float | None = None, advance_seconds: float | None = None
     ) -> dict:

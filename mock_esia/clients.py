@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mock_esia.crypto import gost
+
+
+@lru_cache(maxsize=128)
+def certificate_der(pem: str) -> bytes:
+    """DER of a PEM certificate; cached, so a registered certificate is decoded once."""
+    body = "".join(line for line in pem.strip().splitlines() if not line.startswith("-----"))
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("certificate_pem is not a PEM certificate") from None
+
+
+@lru_cache(maxsize=128)
+def rsa_or_ec_certificate(pem: str) -> x509.Certificate:
+    certificate = x509.load_pem_x509_certificate(pem.encode())
+    if not isinstance(certificate.public_key(), rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        raise ValueError("the certificate's key must be RSA or EC for pkcs7 mode")
+    return certificate
 
 
 class SecretMode(StrEnum):
     """How `client_secret` is checked: by format only, or as a real signature."""
 
     LENIENT = "lenient"
+    PKCS7 = "pkcs7"
+    GOST = "gost"
 
 
 class Client(BaseModel):
@@ -22,7 +49,27 @@ class Client(BaseModel):
     secret_mode: SecretMode = SecretMode.LENIENT
     certificate_pem: str | None = None
     require_confirmed_account: bool = False
+    # fr05t1k/esia 3.x signs the v1 order (scope+timestamp+client_id+state) on v2/v3 endpoints.
+    accept_v1_order_on_v2: bool = True
     name: str = "Региональная медицинская информационная система (РС ЕГИСЗ)"
+
+    @model_validator(mode="after")
+    def _certificate_fits_the_mode(self) -> Client:
+        if self.secret_mode == SecretMode.LENIENT:
+            return self
+        if not self.certificate_pem:
+            raise ValueError(f"secret_mode {self.secret_mode.value!r} needs certificate_pem")
+        try:
+            der = certificate_der(self.certificate_pem)
+            if self.secret_mode == SecretMode.GOST:
+                gost.public_key(der)
+            else:
+                rsa_or_ec_certificate(self.certificate_pem)
+        except (ValueError, gost.GostError) as exc:
+            raise ValueError(
+                f"certificate_pem does not fit {self.secret_mode.value}: {exc}"
+            ) from None
+        return self
 
     @field_validator("redirect_uris")
     @classmethod

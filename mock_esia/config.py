@@ -22,5 +22,7 @@ class Settings:
     journal_size: int = 1000
     signing_key_path: Path | None = None
     signing_certificate_path: Path | None = None
+    # Unregistered client_ids log in leniently with loopback redirect URIs unless this is False.
+    allow_unregistered_clients: bool = True
     # Bearer token required on /__admin; mandatory when the mock is served beyond loopback.
     admin_token: str | None = None

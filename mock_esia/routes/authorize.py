@@ -61,7 +61,7 @@ def _authorize(request: Request, generation: str) -> Response:
         raise EsiaError(Catalogue.MISSING_PARAMETER, "client_id")
     if not redirect_uri:
         raise EsiaError(Catalogue.MISSING_PARAMETER, "redirect_uri")
-    client = mock.resolve_client(client_id)
+    client = mock.client_for(client_id)
     if not mock.redirect_allowed(client, redirect_uri):
         raise EsiaError(Catalogue.REDIRECT_URI_NOT_ALLOWED, redirect_uri)
     state = params.get("state")
@@ -88,12 +88,14 @@ def _authorize(request: Request, generation: str) -> Response:
             client,
             params["client_secret"],
             SignedRequest(
+                generation=generation,
                 client_id=client_id,
                 scope=params["scope"],
                 timestamp=params["timestamp"],
                 state=params["state"],
                 redirect_uri=redirect_uri,
                 scope_org=params.get("scope_org", ""),
+                certificate_hash=params.get("client_certificate_hash"),
             ),
         )
     except EsiaError as exc:

@@ -53,13 +53,20 @@ async def _token(request: Request, generation: str) -> JSONResponse:
     return handler(mock, params, generation)
 
 
-def _verify_secret(mock: MockEsia, params: dict[str, str], code: str | None) -> None:
-    client = mock.resolve_client(params["client_id"])
+def _verify_secret(
+    mock: MockEsia,
+    params: dict[str, str],
+    generation: str,
+    code: str | None = None,
+    refresh_token: str | None = None,
+) -> None:
     try:
+        client = mock.client_for(params["client_id"])
         verify_client_secret(
             client,
             params["client_secret"],
             SignedRequest(
+                generation=generation,
                 client_id=params["client_id"],
                 scope=params.get("scope", ""),
                 timestamp=params["timestamp"],
@@ -67,6 +74,8 @@ def _verify_secret(mock: MockEsia, params: dict[str, str], code: str | None) -> 
                 redirect_uri=params.get("redirect_uri", ""),
                 scope_org=params.get("scope_org", ""),
                 code=code,
+                refresh_token=refresh_token,
+                certificate_hash=params.get("client_certificate_hash"),
             ),
         )
     except EsiaError as exc:
@@ -78,7 +87,7 @@ def _authorization_code(mock: MockEsia, params: dict[str, str], generation: str)
     _require(params, ("code", "redirect_uri"), state)
     if generation == "v3":
         _require(params, ("client_certificate_hash",), state)
-    _verify_secret(mock, params, params["code"] if generation == "v3" else None)
+    _verify_secret(mock, params, generation, code=params["code"] if generation == "v3" else None)
     grant = mock.store.take_code(params["code"])
     if grant is None:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown or already used code", state=state)
@@ -99,10 +108,10 @@ def _authorization_code(mock: MockEsia, params: dict[str, str], generation: str)
     )
 
 
-def _refresh_token(mock: MockEsia, params: dict[str, str], _generation: str) -> JSONResponse:
+def _refresh_token(mock: MockEsia, params: dict[str, str], generation: str) -> JSONResponse:
     state = params["state"]
     _require(params, ("refresh_token",), state)
-    _verify_secret(mock, params, None)
+    _verify_secret(mock, params, generation, refresh_token=params["refresh_token"])
     grant = mock.store.take_refresh(params["refresh_token"])
     if grant is None or grant.client_id != params["client_id"]:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
