@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
@@ -16,14 +19,27 @@ from mock_esia.clients import Client, is_loopback_uri, unregistered_client
 from mock_esia.clock import Clock
 from mock_esia.config import Settings
 from mock_esia.errors import Catalogue, EsiaError, RestError
+from mock_esia.faults.book import FaultBook
+from mock_esia.faults.middleware import TRANSPORT_KEY, FaultMiddleware
+from mock_esia.faults.transport import transport_of
+from mock_esia.journal import Journal
 from mock_esia.keys import SigningKey
 from mock_esia.people.presets import SEED_SPACE, PersonFactory
-from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
+from mock_esia.routegroups import ADMIN_PREFIX, USER_FACING, RouteGroup, route_group
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+MOSCOW = dt.timezone(dt.timedelta(hours=3))
+
+
+def moscow_time(epoch: float) -> str:
+    """Times on Gosuslugi pages are Moscow time."""
+    return dt.datetime.fromtimestamp(epoch, MOSCOW).strftime("%d.%m.%Y %H:%M")
+
+
+TEMPLATES.env.filters["moscow_time"] = moscow_time
 
 
 @dataclass
@@ -35,10 +51,12 @@ class MockEsia:
     clock: Clock = field(default_factory=Clock)
     store: MemoryStore = field(default_factory=MemoryStore)
     factory: PersonFactory = field(default_factory=PersonFactory)
+    faults: FaultBook = field(default_factory=FaultBook)
     next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
 
     def __post_init__(self) -> None:
         self.tokens = TokenIssuer(self.key, self.settings, self.clock)
+        self.journal = Journal(self.settings.journal_size)
 
     def resolve_client(self, client_id: str) -> Client:
         return self.store.client(client_id) or unregistered_client(client_id)
@@ -67,6 +85,57 @@ def with_query(url: str, params: dict[str, str | None]) -> str:
     extra = urlencode({k: v for k, v in params.items() if v is not None})
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def redirect_target(mock: MockEsia, request: Request) -> dict[str, str | None] | None:
+    """Where a browser-facing error may go back to: only a checked client and redirect URI."""
+    group = route_group(request.url.path)
+    params = request.query_params
+    if group == RouteGroup.AUTHORIZE:
+        client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+        if client_id and redirect_uri:
+            client = mock.store.client(client_id) or unregistered_client(client_id)
+            if mock.redirect_allowed(client, redirect_uri):
+                return {"redirect_uri": redirect_uri, "state": params.get("state")}
+        return None
+    pending = mock.store.request(params.get("request_id", ""))
+    if pending is not None:
+        return {"redirect_uri": pending.redirect_uri, "state": pending.state}
+    return None
+
+
+class MockEsiaApp(FastAPI):
+    """FastAPI, plus the connection's transport in the scope for the transport faults."""
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope[TRANSPORT_KEY] = transport_of(send)
+        await super().__call__(scope, receive, send)
+
+
+class AdminGuard:
+    """When an admin token is set, every `/__admin` request must carry it as a bearer token."""
+
+    def __init__(self, app: Any, token: str | None) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode() if token else None
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if (
+            self.expected is not None
+            and scope["type"] == "http"
+            and scope["path"].startswith(ADMIN_PREFIX)
+        ):
+            given = dict(scope.get("headers", [])).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                response = JSONResponse(
+                    {"detail": "the admin API needs `Authorization: Bearer <admin token>`"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def render(
@@ -107,7 +176,7 @@ def rest_error_response(_: Request, exc: RestError) -> JSONResponse:
 
 def create_app(settings: Settings | None = None, key: SigningKey | None = None) -> FastAPI:
     """Build one mock ESIA. Keys are loaded or generated here, once."""
-    from mock_esia.routes import admin, authorize, logout, rest, token
+    from mock_esia.routes import admin, authorize, logout, recovery, rest, token
 
     settings = settings or Settings()
     if key is None:
@@ -116,7 +185,7 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
             if settings.signing_key_path
             else SigningKey.generate()
         )
-    app = FastAPI(
+    app = MockEsiaApp(
         title="mock ESIA",
         description="A test double of ESIA (Госуслуги) for end-to-end tests. Not the real service.",
         version="0.1.0",
@@ -127,7 +196,9 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
     app.state.mock = MockEsia(settings=settings, key=key)
     app.add_exception_handler(EsiaError, esia_error_response)
     app.add_exception_handler(RestError, rest_error_response)
+    app.add_middleware(FaultMiddleware)
+    app.add_middleware(AdminGuard, token=settings.admin_token)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for module in (authorize, token, rest, logout, admin):
+    for module in (authorize, recovery, token, rest, logout, admin):
         app.include_router(module.router)
     return app

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
 from fastapi import HTTPException
+from pydantic import ValidationError
 
 from mock_esia.app import create_app
 from mock_esia.config import DEFAULT_ISSUER, Settings
+from mock_esia.fault_syntax import FaultSyntaxError, parse_fault
+from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.presets import PRESETS, SEED_SPACE
-from mock_esia.routes.admin import PersonaCreate, create_persona
+from mock_esia.routes.admin import PersonaCreate, add_fault, create_persona
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +51,36 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--signing-key", type=Path, help="PEM RSA private key for JWTs")
     serve.add_argument("--signing-cert", type=Path, help="PEM certificate of that key")
     serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="switch a fault on at start (repeatable): KIND[:key=value,...] or a JSON rule, "
+        "e.g. maintenance:lasts=600  latency:ms=300,routes=token  reset:routes=rest,persona=@1",
+    )
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get("MOCK_ESIA_ADMIN_TOKEN"),
+        help="bearer token for /__admin (also MOCK_ESIA_ADMIN_TOKEN); required off loopback",
+    )
+    serve.add_argument("--journal-size", type=int, default=1000, help="journal ring buffer size")
+    serve.add_argument(
+        "--lockout-threshold",
+        type=int,
+        default=5,
+        help="wrong passwords in a row that lock an account (default 5)",
+    )
+    serve.add_argument(
+        "--lockout-seconds", type=int, default=900, help="how long a lockout lasts (default 900)"
+    )
+    serve.add_argument(
+        "--timestamp-skew",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="how far a client's `timestamp` may be from the mock's clock (default 600)",
+    )
+    serve.add_argument(
         "--registered-clients-only",
         action="store_true",
         help="refuse client_ids not registered through /__admin/clients",
@@ -60,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def is_loopback_host(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _readable(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'rule'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+    return str(exc)
+
+
 def _print_people(people: list[dict]) -> None:
     if not people:
         return
@@ -70,16 +117,32 @@ def _print_people(people: list[dict]) -> None:
         print(f"{p['preset']:<20} {p['oid']:<11} {name:<42} {p['password']:<14} {logins}")
 
 
+def _fail(message: str) -> int:
+    print(f"mock-esia: {message}", file=sys.stderr)
+    return 2
+
+
 def serve(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < SEED_SPACE:
-        print(f"mock-esia: --seed must be in [0, {SEED_SPACE})", file=sys.stderr)
-        return 2
+        return _fail(f"--seed must be in [0, {SEED_SPACE})")
+    if not is_loopback_host(args.host) and not args.admin_token:
+        return _fail(
+            f"refusing to serve on {args.host} without an admin token: anyone who can reach it "
+            "could change people and faults. Pass --admin-token or set MOCK_ESIA_ADMIN_TOKEN."
+        )
+    if args.journal_size < 1 or args.lockout_threshold < 1 or args.lockout_seconds < 1:
+        return _fail("--journal-size, --lockout-threshold and --lockout-seconds must be positive")
     settings = Settings(
         issuer=args.issuer,
         public_url=args.public_url,
         signing_key_path=args.signing_key,
         signing_certificate_path=args.signing_cert,
         allow_unregistered_clients=not args.registered_clients_only,
+        timestamp_skew_seconds=args.timestamp_skew,
+        admin_token=args.admin_token,
+        journal_size=args.journal_size,
+        lockout_threshold=args.lockout_threshold,
+        lockout_seconds=args.lockout_seconds,
     )
     try:
         app = create_app(settings)
@@ -94,9 +157,14 @@ def serve(args: argparse.Namespace) -> int:
     try:
         for preset in presets:
             people.append(create_persona(mock, PersonaCreate(preset=preset)).public_view())
+        rules = [
+            add_fault(mock, FaultSpec.model_validate(parse_fault(text, [p["oid"] for p in people])))
+            for text in args.fault
+        ]
     except HTTPException as exc:
-        print(f"mock-esia: cannot create personas: {exc.detail}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot set up: {exc.detail}")
+    except (FaultSyntaxError, ValidationError) as exc:
+        return _fail(f"bad --fault: {_readable(exc)}")
     if args.write_cert:
         args.write_cert.parent.mkdir(parents=True, exist_ok=True)
         args.write_cert.write_text(mock.key.certificate_pem)
@@ -111,6 +179,12 @@ def serve(args: argparse.Namespace) -> int:
         if args.write_cert:
             print(f"  signing certificate written to {args.write_cert}")
         _print_people(people)
+        for rule in rules:
+            print(
+                f"  fault {rule['id']}: {rule['kind']} on {'+'.join(rule['routes'])}"
+                + (f" for oid {rule['oid']}" if rule.get("oid") else "")
+                + (f" until {rule['window']['ends']}" if rule["window"]["ends"] else "")
+            )
         sys.stdout.flush()
 
     import asyncio

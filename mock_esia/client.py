@@ -119,3 +119,40 @@ class AdminClient:
 
     def reset(self) -> None:
         self._call("POST", "/reset")
+
+    def add_fault(self, kind: str, **rule: Any) -> dict:
+        """E.g. `add_fault("maintenance", persona=oid, lasts_seconds=60)` or
+        `add_fault("latency", routes=["token"], delay={"ms": 300})`."""
+        return self._call("POST", "/faults", json={"kind": kind, **rule})
+
+    def faults(self) -> list[dict]:
+        return self._call("GET", "/faults")
+
+    def remove_fault(self, fault_id: str) -> None:
+        self._call("DELETE", f"/faults/{fault_id}")
+
+    def reset_faults(self) -> int:
+        return self._call("DELETE", "/faults")["removed"]
+
+    def journal(
+        self,
+        oid: int | None = None,
+        client_id: str | None = None,
+        since: float | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        params = {
+            k: v
+            for k, v in {"oid": oid, "client_id": client_id, "since": since, "limit": limit}.items()
+            if v is not None
+        }
+        return self._call("GET", "/journal", params=params)["entries"]
+
+    def lockout(self, oid: int) -> dict:
+        return self._call("GET", f"/personas/{oid}/lockout")
+
+    def unlock(self, oid: int) -> None:
+        self._call("DELETE", f"/personas/{oid}/lockout")
+
+    def outbox(self, oid: int) -> list[dict]:
+        return self._call("GET", f"/personas/{oid}/outbox")

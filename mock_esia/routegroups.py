@@ -20,6 +20,7 @@ class RouteGroup(StrEnum):
 AUTHORIZE_PATHS = ("/aas/oauth2/ac", "/aas/oauth2/v2/ac")
 TOKEN_PATHS = ("/aas/oauth2/te", "/aas/oauth2/v3/te")
 LOGIN_PATH = "/aas/oauth2/login"
+RECOVERY_PATH = "/aas/oauth2/recovery"
 CONSENT_PATH = "/aas/oauth2/consent"
 LOGOUT_PATH = "/idp/ext/Logout"
 ADMIN_PREFIX = "/__admin"
@@ -35,7 +36,7 @@ def route_group(path: str) -> RouteGroup:
         return RouteGroup.AUTHORIZE
     if path in TOKEN_PATHS:
         return RouteGroup.TOKEN
-    if path.startswith(LOGIN_PATH):
+    if path.startswith((LOGIN_PATH, RECOVERY_PATH)):
         return RouteGroup.LOGIN
     if path.startswith(CONSENT_PATH):
         return RouteGroup.CONSENT

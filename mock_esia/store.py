@@ -65,6 +65,33 @@ class SsoSession:
 
 
 @dataclass
+class LoginFailures:
+    count: int = 0
+    locked_until: float | None = None
+
+
+@dataclass
+class OutboxMessage:
+    """A code ESIA "sent" by SMS or e-mail; tests read it through the admin API."""
+
+    channel: str  # "sms" or "email"
+    to: str
+    text: str
+    code: str
+    sent_at: float
+
+
+@dataclass
+class Recovery:
+    id: str
+    oid: int
+    code: str
+    expires: float
+    request_id: str | None
+    attempts: int = 0
+
+
+@dataclass
 class Consent:
     oid: int
     client_id: str
@@ -91,6 +118,9 @@ class MemoryStore:
             self._codes: dict[str, CodeGrant] = {}
             self._refresh: dict[str, RefreshGrant] = {}
             self._sessions: dict[str, SsoSession] = {}
+            self._failures: dict[int, LoginFailures] = {}
+            self._outbox: dict[int, list[OutboxMessage]] = {}
+            self._recoveries: dict[str, Recovery] = {}
 
     # --- personas ---------------------------------------------------------------------
     def add_persona(self, persona: Persona) -> Persona:
@@ -134,6 +164,8 @@ class MemoryStore:
                 del self._consents[key]
             for sid in [s for s, sess in self._sessions.items() if sess.oid == oid]:
                 del self._sessions[sid]
+            self._failures.pop(oid, None)
+            self._outbox.pop(oid, None)
             return True
 
     def persona(self, oid: int) -> Persona | None:
@@ -217,6 +249,12 @@ class MemoryStore:
         with self._lock:
             return self._codes.pop(code, None)
 
+    def peek_code(self, code: str) -> CodeGrant | None:
+        return self._codes.get(code)
+
+    def peek_refresh(self, token: str) -> RefreshGrant | None:
+        return self._refresh.get(token)
+
     def put_refresh(self, token: str, grant: RefreshGrant) -> None:
         with self._lock:
             self._refresh[token] = grant
@@ -239,3 +277,51 @@ class MemoryStore:
         with self._lock:
             if sid:
                 self._sessions.pop(sid, None)
+
+    # --- wrong passwords and lockout ----------------------------------------------------
+    def locked_until(self, oid: int, now: float) -> float | None:
+        failures = self._failures.get(oid)
+        if failures and failures.locked_until and failures.locked_until > now:
+            return failures.locked_until
+        return None
+
+    def record_failure(
+        self, oid: int, now: float, threshold: int, lock_seconds: float
+    ) -> LoginFailures:
+        """Count a wrong password; the `threshold`-th in a row locks the account."""
+        with self._lock:
+            failures = self._failures.setdefault(oid, LoginFailures())
+            if failures.locked_until is not None and failures.locked_until <= now:
+                failures.count, failures.locked_until = 0, None  # the lock has run out
+            failures.count += 1
+            if failures.count >= threshold:
+                failures.locked_until = now + lock_seconds
+            return LoginFailures(failures.count, failures.locked_until)
+
+    def clear_failures(self, oid: int) -> None:
+        with self._lock:
+            self._failures.pop(oid, None)
+
+    def failures(self, oid: int) -> LoginFailures:
+        found = self._failures.get(oid)
+        return LoginFailures(found.count, found.locked_until) if found else LoginFailures()
+
+    # --- password recovery ------------------------------------------------------------
+    def send(self, oid: int, message: OutboxMessage) -> None:
+        with self._lock:
+            self._outbox.setdefault(oid, []).append(message)
+
+    def outbox(self, oid: int) -> list[OutboxMessage]:
+        with self._lock:
+            return list(self._outbox.get(oid, []))
+
+    def put_recovery(self, recovery: Recovery) -> None:
+        with self._lock:
+            self._recoveries[recovery.id] = recovery
+
+    def recovery(self, recovery_id: str) -> Recovery | None:
+        return self._recoveries.get(recovery_id)
+
+    def drop_recovery(self, recovery_id: str) -> None:
+        with self._lock:
+            self._recoveries.pop(recovery_id, None)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mock_esia.app import MockEsia
 from mock_esia.clients import Client
+from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.model import ContactType, DocType, Persona
 from mock_esia.people.presets import PRESETS, SEED_SPACE, build_persona, preset_descriptions
 from mock_esia.routegroups import ADMIN_PREFIX
@@ -51,6 +52,13 @@ class ClockChange(BaseModel):
 
 def _mock(request: Request) -> MockEsia:
     return request.app.state.mock
+
+
+def _deleted(found: bool, what: str) -> Response:
+    """204 when something was deleted, 404 naming it when there was nothing to delete."""
+    if not found:
+        raise HTTPException(404, detail=f"no {what}")
+    return Response(status_code=204)
 
 
 def _unprocessable(exc: ValidationError, prefix: str) -> HTTPException:
@@ -186,9 +194,7 @@ def patch_persona(request: Request, oid: int, body: PersonaPatch) -> dict:
 
 @router.delete("/personas/{oid}", status_code=204)
 def delete_persona(request: Request, oid: int) -> Response:
-    if not _mock(request).store.delete_persona(oid):
-        raise HTTPException(404, detail=f"no persona with oid {oid}")
-    return Response(status_code=204)
+    return _deleted(_mock(request).store.delete_persona(oid), f"persona with oid {oid}")
 
 
 @router.post("/clients", status_code=201)
@@ -203,9 +209,7 @@ def list_clients(request: Request) -> list[Client]:
 
 @router.delete("/clients/{client_id}", status_code=204)
 def delete_client(request: Request, client_id: str) -> Response:
-    if not _mock(request).store.delete_client(client_id):
-        raise HTTPException(404, detail=f"no client {client_id!r}")
-    return Response(status_code=204)
+    return _deleted(_mock(request).store.delete_client(client_id), f"client {client_id!r}")
 
 
 @router.get("/consents")
@@ -260,5 +264,113 @@ def set_clock(request: Request, body: ClockChange) -> dict:
 def reset(request: Request) -> Response:
     mock = _mock(request)
     mock.store.reset()
+    mock.faults.reset()
+    mock.journal.clear()
     mock.clock.set_offset(0)
     return Response(status_code=204)
+
+
+# --- faults ----------------------------------------------------------------------------
+def resolve_fault_persona(mock: MockEsia, spec: FaultSpec) -> int | None:
+    """A persona given by oid or by any login; a persona that does not exist is a 422."""
+    if spec.persona is None:
+        return None
+    if isinstance(spec.persona, int) or str(spec.persona).isdigit():
+        oid = int(spec.persona)
+        if mock.store.persona(oid) is None:
+            raise _fault_422(f"no persona with oid {oid}")
+        return oid
+    found = mock.store.persona_by_login(str(spec.persona))
+    if found is None:
+        raise _fault_422(f"no persona with the login {spec.persona!r}")
+    return found.oid
+
+
+def _fault_422(message: str) -> HTTPException:
+    return HTTPException(
+        422, detail=[{"loc": ["body", "persona"], "msg": message, "type": "value_error"}]
+    )
+
+
+def add_fault(mock: MockEsia, spec: FaultSpec) -> dict:
+    """Shared by the HTTP route and the CLI's --fault."""
+    fault = mock.faults.add(spec, resolve_fault_persona(mock, spec), mock.clock.time())
+    return fault.view(mock.clock.time())
+
+
+@router.post("/faults", status_code=201)
+def post_fault(request: Request, spec: FaultSpec) -> dict:
+    """Add a rule: what (`kind`), where (`routes`), for whom (`client_id`, `persona`), how long
+    (`times`, `starts_at`/`starts_in_seconds`, `ends_at`/`lasts_seconds`), how often
+    (`probability`, `seed`)."""
+    return add_fault(_mock(request), spec)
+
+
+@router.get("/faults")
+def list_faults(request: Request) -> list[dict]:
+    mock = _mock(request)
+    now = mock.clock.time()
+    return [fault.view(now) for fault in mock.faults.all()]
+
+
+@router.delete("/faults/{fault_id}", status_code=204)
+def delete_fault(request: Request, fault_id: str) -> Response:
+    return _deleted(_mock(request).faults.remove(fault_id), f"fault rule {fault_id!r}")
+
+
+@router.delete("/faults")
+def reset_faults(request: Request) -> dict:
+    return {"removed": _mock(request).faults.reset()}
+
+
+# --- journal -----------------------------------------------------------------------------
+@router.get("/journal")
+def journal(
+    request: Request,
+    oid: int | None = None,
+    client_id: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    limit: int | None = Query(default=None, ge=1, le=100_000),
+) -> dict:
+    """Requests as the mock saw them, oldest first; `since`/`until` are epoch seconds on the
+    mock's clock. Bodies, query strings and headers are never kept."""
+    mock = _mock(request)
+    entries = mock.journal.entries(oid, client_id, since, until, limit)
+    return {"capacity": mock.journal.capacity, "entries": [e.view() for e in entries]}
+
+
+@router.delete("/journal", status_code=204)
+def clear_journal(request: Request) -> Response:
+    _mock(request).journal.clear()
+    return Response(status_code=204)
+
+
+# --- lockout and the outbox ----------------------------------------------------------------
+@router.get("/personas/{oid}/lockout")
+def get_lockout(request: Request, oid: int) -> dict:
+    mock = _mock(request)
+    _existing(mock, oid)
+    failures = mock.store.failures(oid)
+    locked_until = mock.store.locked_until(oid, mock.clock.time())
+    return {
+        "failures": failures.count,
+        "locked": locked_until is not None,
+        "locked_until": locked_until,
+    }
+
+
+@router.delete("/personas/{oid}/lockout", status_code=204)
+def unlock(request: Request, oid: int) -> Response:
+    mock = _mock(request)
+    _existing(mock, oid)
+    mock.store.clear_failures(oid)
+    return Response(status_code=204)
+
+
+@router.get("/personas/{oid}/outbox")
+def outbox(request: Request, oid: int) -> list[dict]:
+    """Messages ESIA "sent" to the person (recovery codes), newest last."""
+    mock = _mock(request)
+    _existing(mock, oid)
+    return [vars(message) for message in mock.store.outbox(oid)]

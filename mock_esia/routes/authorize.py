@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import math
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -129,17 +132,22 @@ def _login_page(
     login: str = "",
     error: str | None = None,
     unknown_login: bool = False,
-    status_code: int = 200,
+    locked_until: float | None = None,
+    notice: str | None = None,
 ) -> Response:
     return render(
         request,
         "login.html",
-        status_code=status_code,
         request_id=auth.id,
         client=mock.resolve_client(auth.client_id),
         login=login,
         error=error,
         unknown_login=unknown_login,
+        locked_until=locked_until,
+        minutes_left=(
+            max(1, math.ceil((locked_until - mock.clock.time()) / 60)) if locked_until else None
+        ),
+        notice=notice,
         action=LOGIN_PATH,
     )
 
@@ -152,6 +160,20 @@ def _pending(mock: MockEsia, request_id: str | None) -> AuthRequest:
             "the login attempt is unknown or finished; start again from the portal",
         )
     return auth
+
+
+@router.get(LOGIN_PATH)
+def login_page(request: Request) -> Response:
+    """The login page of a pending attempt, e.g. on the way back from password recovery."""
+    mock = _mock(request)
+    auth = _pending(mock, request.query_params.get("request_id"))
+    notice = (
+        "Пароль изменён. Войдите с новым паролем." if "recovered" in request.query_params else None
+    )
+    return _login_page(request, mock, auth, notice=notice)
+
+
+LOCKED = "Учётная запись временно заблокирована из-за нескольких неудачных попыток входа."
 
 
 @router.post(LOGIN_PATH)
@@ -169,18 +191,37 @@ async def login(request: Request) -> Response:
             auth,
             login=typed_login,
             unknown_login=True,
-            status_code=200,
             error="Пользователь с таким логином не найден",
         )
-    if password != persona.password:
+    now = mock.clock.time()
+    locked_until = mock.store.locked_until(persona.oid, now)
+    if locked_until is not None:
+        return _login_page(
+            request, mock, auth, login=typed_login, error=LOCKED, locked_until=locked_until
+        )
+    if not hmac.compare_digest(password.encode(), persona.password.encode()):
+        settings = mock.settings
+        failures = mock.store.record_failure(
+            persona.oid, now, settings.lockout_threshold, settings.lockout_seconds
+        )
+        if failures.locked_until is not None:
+            return _login_page(
+                request,
+                mock,
+                auth,
+                login=typed_login,
+                error=LOCKED,
+                locked_until=failures.locked_until,
+            )
+        left = settings.lockout_threshold - failures.count
         return _login_page(
             request,
             mock,
             auth,
             login=typed_login,
-            error="Неверный логин или пароль. Проверьте раскладку клавиатуры и попробуйте ещё раз",
+            error=f"Неверный логин или пароль. Осталось попыток: {left}.",
         )
-    now = mock.clock.time()
+    mock.store.clear_failures(persona.oid)
     session = mock.store.open_session(persona.oid, now)
     auth.oid, auth.sid, auth.auth_time = persona.oid, session.sid, now
     response = _after_login(request, mock, auth, persona)

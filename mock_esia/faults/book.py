@@ -1,0 +1,151 @@
+"""The active fault rules of one mock, and which of them a request meets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from mock_esia.faults.rules import DECIDING, FaultKind, FaultSpec
+from mock_esia.routegroups import RouteGroup
+
+
+@dataclass
+class Fault:
+    id: str
+    spec: FaultSpec
+    oid: int | None
+    created: float
+    starts: float | None
+    ends: float | None
+    remaining: int | None
+    rng: random.Random
+    applied: int = 0
+
+    def state(self, now: float) -> str:
+        if self.remaining == 0:
+            return "used up"
+        if self.ends is not None and now >= self.ends:
+            return "ended"
+        if self.starts is not None and now < self.starts:
+            return "pending"
+        return "active"
+
+    def covers(self, group: RouteGroup, oid: int | None, client_id: str | None) -> bool:
+        routes = self.spec.routes
+        if "all" not in routes and group.value not in routes:
+            return False
+        if self.spec.client_id is not None and self.spec.client_id != client_id:
+            return False
+        return self.oid is None or self.oid == oid
+
+    def view(self, now: float) -> dict:
+        def stamp(value: float | None) -> str | None:
+            return dt.datetime.fromtimestamp(value, dt.UTC).isoformat() if value else None
+
+        return {
+            "id": self.id,
+            "state": self.state(now),
+            "applied": self.applied,
+            "remaining": self.remaining,
+            "oid": self.oid,
+            "window": {"starts": stamp(self.starts), "ends": stamp(self.ends)},
+            **self.spec.model_dump(mode="json", exclude_none=True),
+        }
+
+
+@dataclass
+class Selection:
+    """What a request meets: delays that add up, and at most one rule that decides the answer."""
+
+    delays: list[tuple[Fault, float]] = field(default_factory=list)
+    deciding: Fault | None = None
+
+    @property
+    def names(self) -> list[str]:
+        faults = [f for f, _ in self.delays] + ([self.deciding] if self.deciding else [])
+        return [f"{f.id}:{f.spec.kind.value}" for f in faults]
+
+
+class FaultBook:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, spec: FaultSpec, oid: int | None, now: float) -> Fault:
+        starts = spec.starts_at.timestamp() if spec.starts_at else None
+        if spec.starts_in_seconds is not None:
+            starts = now + spec.starts_in_seconds
+        ends = spec.ends_at.timestamp() if spec.ends_at else None
+        if spec.lasts_seconds is not None:
+            ends = (starts if starts is not None else now) + spec.lasts_seconds
+        fault = Fault(
+            id=secrets.token_hex(4),
+            spec=spec,
+            oid=oid,
+            created=now,
+            starts=starts,
+            ends=ends,
+            remaining=spec.times,
+            rng=random.Random(spec.seed),  # noqa: S311 - reproducible chaos, not secrecy
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def remove(self, fault_id: str) -> bool:
+        with self._lock:
+            kept = [f for f in self._faults if f.id != fault_id]
+            found = len(kept) != len(self._faults)
+            self._faults = kept
+            return found
+
+    def reset(self) -> int:
+        with self._lock:
+            count = len(self._faults)
+            self._faults = []
+            return count
+
+    def all(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def select(
+        self, group: RouteGroup, oid: int | None, client_id: str | None, now: float
+    ) -> Selection:
+        selection = Selection()
+        if not self._faults:
+            return selection
+        with self._lock:
+            for fault in self._faults:
+                if fault.state(now) != "active" or not fault.covers(group, oid, client_id):
+                    continue
+                deciding = fault.spec.kind in DECIDING
+                if deciding and selection.deciding is not None:
+                    continue
+                if fault.spec.probability < 1 and fault.rng.random() >= fault.spec.probability:
+                    continue
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                fault.applied += 1
+                if deciding:
+                    selection.deciding = fault
+                else:
+                    assert fault.spec.delay is not None
+                    selection.delays.append((fault, fault.spec.delay.sample_seconds(fault.rng)))
+        return selection
+
+    def maintenance_end(
+        self, group: RouteGroup, oid: int | None, client_id: str | None, now: float
+    ) -> float | None:
+        """When the maintenance that covers this request is due to end, if anyone said."""
+        for fault in self.all():
+            if (
+                fault.spec.kind == FaultKind.MAINTENANCE
+                and fault.state(now) == "active"
+                and fault.covers(group, oid, client_id)
+            ):
+                return fault.ends
+        return None

@@ -1,0 +1,218 @@
+"""The interceptor: attributes each request, applies the fault rules it meets, journals it.
+
+Handlers know nothing of faults. Latency is an asyncio sleep, so a slow request never blocks
+another one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mock_esia.attribution import Who, attribute
+from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.faults import transport
+from mock_esia.faults.book import Fault
+from mock_esia.faults.rules import FaultKind, esia_entry
+from mock_esia.journal import JournalEntry
+from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[dict, Receive, Send], Awaitable[None]]
+
+TRANSPORT_KEY = "mock_esia.transport"
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    """Read the whole body, and give the app a `receive` that replays it."""
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+def _headers(scope: dict) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _cookies(header: str) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:  # a malformed cookie header attributes nothing
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        group = route_group(scope["path"])
+        if group == RouteGroup.ADMIN:
+            await self.app(scope, receive, send)
+            return
+        mock = scope["app"].state.mock
+        started = time.perf_counter()
+        headers = _headers(scope)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        form: dict[str, str] = {}
+        if scope["method"] == "POST":
+            body, receive = await _read_body(receive)
+            if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                form = dict(parse_qsl(body.decode("utf-8", "replace")))
+        who = attribute(
+            mock,
+            group,
+            query,
+            form,
+            _cookies(headers.get("cookie", "")),
+            headers.get("authorization", ""),
+        )
+        selection = mock.faults.select(group, who.oid, who.client_id, mock.clock.time())
+        status: list[int] = []
+
+        async def journaled_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            for _, seconds in selection.delays:
+                await asyncio.sleep(seconds)
+            if selection.deciding is None:
+                await self.app(scope, receive, journaled_send)
+            else:
+                await self._decide(
+                    selection.deciding, scope, receive, journaled_send, group, who, mock
+                )
+        finally:
+            mock.journal.record(
+                JournalEntry(
+                    at=mock.clock.time(),
+                    method=scope["method"],
+                    path=scope["path"],
+                    route=group.value,
+                    oid=who.oid,
+                    client_id=who.client_id,
+                    status=status[0] if status else None,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    faults=tuple(selection.names),
+                )
+            )
+
+    async def _decide(
+        self,
+        fault: Fault,
+        scope: dict,
+        receive: Receive,
+        send: Send,
+        group: RouteGroup,
+        who: Who,
+        mock: Any,
+    ) -> None:
+        kind = fault.spec.kind
+        raw = scope.get(TRANSPORT_KEY)
+        if kind == FaultKind.RESET:
+            await transport.reset(raw)
+        elif kind == FaultKind.EMPTY:
+            await transport.empty(raw)
+        elif kind == FaultKind.STALL:
+            await transport.stall(raw, fault.spec.stall_seconds)
+        elif kind == FaultKind.DRIBBLE:
+            await self._dribble(fault, scope, receive, send)
+        elif kind == FaultKind.MAINTENANCE:
+            response = maintenance_response(Request(scope, receive), group, fault, mock)
+            await response(scope, receive, send)
+        else:
+            response = error_response(Request(scope, receive), fault, mock)
+            await response(scope, receive, send)
+
+    async def _dribble(self, fault: Fault, scope: dict, receive: Receive, send: Send) -> None:
+        start: Message = {}
+        body: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        await transport.dribble(
+            start, b"".join(body), send, fault.spec.dribble_chunks, fault.spec.dribble_seconds
+        )
+
+
+def maintenance_response(request: Request, group: RouteGroup, fault: Fault, mock: Any) -> Response:
+    """«Технические работы»: a page for the patient, ESIA-007008 for a relying party's server."""
+    text = fault.spec.message or Catalogue.TEMPORARILY_UNAVAILABLE.text
+    if group == RouteGroup.TOKEN:
+        return JSONResponse(
+            {"error": "temporarily_unavailable", "error_description": f"ESIA-007008: {text}"},
+            status_code=503,
+        )
+    if group == RouteGroup.REST:
+        return JSONResponse({"code": "ESIA-007008", "message": text}, status_code=503)
+    if group in USER_FACING:
+        from mock_esia.app import render  # the page layer, imported where it is used
+
+        return render(
+            request,
+            "maintenance.html",
+            status_code=503,
+            ends=fault.ends,
+            message=fault.spec.message,
+        )
+    return Response(text, status_code=503, media_type="text/plain; charset=utf-8")
+
+
+def error_response(request: Request, fault: Fault, mock: Any) -> Response:
+    spec = fault.spec
+    if spec.esia_error is not None:
+        from mock_esia.app import esia_error_response, redirect_target
+
+        target = redirect_target(mock, request)
+        error = EsiaError(esia_entry(spec.esia_error), "injected by a fault rule", **(target or {}))
+        return esia_error_response(request, error)
+    status = spec.status or 500
+    if isinstance(spec.body, dict | list):
+        return Response(
+            json.dumps(spec.body, ensure_ascii=False),
+            status_code=status,
+            media_type=spec.content_type or "application/json",
+        )
+    return Response(
+        spec.body or "",
+        status_code=status,
+        media_type=spec.content_type or "text/plain; charset=utf-8",
+    )

@@ -1,0 +1,59 @@
+"""Faults below HTTP: what a client sees when the connection itself misbehaves.
+
+They need the connection's transport, which uvicorn's ASGI `send` carries; `app.py` puts it
+into the scope before any middleware wraps `send`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+Message = dict[str, Any]
+Send = Callable[[Message], Awaitable[None]]
+
+
+def transport_of(send: Send) -> Any:
+    return getattr(getattr(send, "__self__", None), "transport", None)
+
+
+async def reset(transport: Any) -> None:
+    """Connection reset by peer: SO_LINGER 0 makes the close an RST instead of a FIN."""
+    sock = transport.get_extra_info("socket") if transport else None
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    if transport is not None:
+        transport.abort()
+    await asyncio.sleep(0)  # let the server notice the disconnect before the app returns
+
+
+async def empty(transport: Any) -> None:
+    """The server closes the connection without a byte of response."""
+    if transport is not None:
+        transport.close()
+    await asyncio.sleep(0)
+
+
+async def stall(transport: Any, seconds: float) -> None:
+    """Accept the request and answer nothing; after `seconds` drop the connection, so that a
+    client without a timeout is not held for ever and the mock stops by itself."""
+    await asyncio.sleep(seconds)
+    await reset(transport)
+
+
+async def dribble(start: Message, body: bytes, send: Send, chunks: int, seconds: float) -> None:
+    """The real response, its body in `chunks` pieces spread over `seconds`."""
+    await send(start)
+    size = max(1, -(-len(body) // chunks))
+    pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
+    pause = seconds / max(1, len(pieces))
+    for index, piece in enumerate(pieces):
+        await asyncio.sleep(pause)
+        await send(
+            {"type": "http.response.body", "body": piece, "more_body": index < len(pieces) - 1}
+        )

@@ -1,0 +1,229 @@
+"""Fault rules, seen from real HTTP clients: every kind, scope and duration."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+
+import httpx
+import pytest
+
+from fixtures.esia_flow import AuthorizeParams, authorize, login_flow, query_of, submit_login
+from mock_esia.faults.rules import Delay
+
+
+@pytest.fixture
+def params() -> AuthorizeParams:
+    return AuthorizeParams(client_id=f"RP_{uuid.uuid4().hex[:8]}")
+
+
+def test_maintenance_shows_the_patient_a_page_with_the_expected_end(esia_http, esia_faults, params):
+    esia_faults.maintenance(client_id=params.client_id, lasts_seconds=1800)
+    page = authorize(esia_http, params)
+    assert page.status_code == 503
+    assert 'data-testid="maintenance-message"' in page.text
+    assert "Технические работы" in page.text
+    assert 'data-testid="maintenance-ends"' in page.text
+    assert "(МСК)" in page.text
+
+
+def test_maintenance_answers_the_back_channel_with_esia_007008(esia_http, esia_faults, persona):
+    patient = persona("verified")
+    params = AuthorizeParams(client_id=f"RP_{uuid.uuid4().hex[:8]}")
+    esia_faults.maintenance(client_id=params.client_id, routes=["token"])
+    token = login_flow(esia_http, params, patient.phone, patient.password).token_response
+    assert token.status_code == 503
+    assert token.json()["error"] == "temporarily_unavailable"
+    assert token.json()["error_description"].startswith("ESIA-007008")
+
+
+def test_maintenance_on_rest_is_503_with_the_code(esia_http, esia_faults, persona):
+    patient = persona("verified")
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    esia_faults.maintenance(persona=patient.oid, routes=["rest"])
+    response = esia_http.get(
+        f"/rs/prns/{patient.oid}", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "ESIA-007008"
+
+
+def test_a_maintenance_window_opens_and_closes_with_the_mock_clock(
+    esia_http, esia_faults, esia_clock, params
+):
+    esia_faults.maintenance(client_id=params.client_id, starts_in_seconds=600, lasts_seconds=600)
+    assert authorize(esia_http, params).status_code == 200
+    esia_clock.set_clock(advance_seconds=601)
+    assert authorize(esia_http, params, timestamp=_shifted(601)).status_code == 503
+    esia_clock.set_clock(advance_seconds=600)
+    assert authorize(esia_http, params, timestamp=_shifted(1201)).status_code == 200
+
+
+def _shifted(seconds: float) -> str:
+    from fixtures.esia_flow import esia_timestamp
+
+    return esia_timestamp(seconds)
+
+
+def test_a_one_shot_error_hits_the_next_request_only(esia_http, esia_faults, params):
+    esia_faults.add("error", client_id=params.client_id, status=502, body="bad gateway", times=1)
+    first = authorize(esia_http, params)
+    assert (first.status_code, first.text) == (502, "bad gateway")
+    assert authorize(esia_http, params).status_code == 200
+
+
+def test_a_named_esia_error_goes_back_to_the_relying_party(esia_http, esia_faults, params):
+    esia_faults.add("error", client_id=params.client_id, esia_error="SERVER_ERROR")
+    back = query_of(authorize(esia_http, params))
+    assert back["error"] == "server_error"
+    assert back["error_description"].startswith("ESIA-007007")
+    assert back["state"] == params.state
+
+
+def test_an_error_with_a_json_body(esia_http, esia_faults, persona):
+    patient = persona("verified")
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    esia_faults.add(
+        "error",
+        persona=patient.email,
+        routes=["rest"],
+        status=500,
+        body={"code": "ESIA-005000", "message": "boom"},
+    )
+    response = esia_http.get(
+        f"/rs/prns/{patient.oid}", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert response.status_code == 500
+    assert response.json()["message"] == "boom"
+
+
+def test_fixed_latency_delays_the_answer(esia_http, esia_faults, params):
+    esia_faults.latency(300, client_id=params.client_id)
+    start = time.perf_counter()
+    assert authorize(esia_http, params).status_code == 200
+    assert time.perf_counter() - start >= 0.3
+
+
+@pytest.mark.parametrize(
+    "delay",
+    [
+        {"distribution": "uniform", "min_ms": 10, "max_ms": 50},
+        {"distribution": "lognormal", "median_ms": 30, "sigma": 0.5},
+    ],
+)
+def test_random_delays_are_reproducible_from_a_seed(delay):
+    model = Delay.model_validate(delay)
+    first = [model.sample_seconds(random.Random(7)) for _ in range(5)]
+    again = [model.sample_seconds(random.Random(7)) for _ in range(5)]
+    assert first == again
+    if delay["distribution"] == "uniform":
+        assert all(0.01 <= s <= 0.05 for s in first)
+
+
+def test_a_probability_with_a_seed_gives_the_same_pattern_every_time(esia_http, esia_admin):
+    def pattern(client_id: str) -> list[int]:
+        fault = esia_admin.add_fault(
+            "error", client_id=client_id, status=500, probability=0.5, seed=2024
+        )
+        try:
+            params = AuthorizeParams(client_id=client_id)
+            return [authorize(esia_http, params).status_code for _ in range(16)]
+        finally:
+            esia_admin.remove_fault(fault["id"])
+
+    first, second = pattern("CHAOS_A"), pattern("CHAOS_B")
+    assert first == second
+    assert 500 in first
+    assert 200 in first
+
+
+def test_connection_reset_is_a_transport_error_for_the_client(esia_url, esia_faults, params):
+    esia_faults.add("reset", client_id=params.client_id)
+    with httpx.Client(base_url=esia_url) as http, pytest.raises(httpx.TransportError):
+        authorize(http, params)
+
+
+def test_an_empty_response_is_a_protocol_error(esia_url, esia_faults, params):
+    esia_faults.add("empty", client_id=params.client_id)
+    with httpx.Client(base_url=esia_url) as http, pytest.raises(httpx.RemoteProtocolError):
+        authorize(http, params)
+
+
+def test_a_stall_hits_the_clients_timeout(esia_url, esia_faults, params):
+    esia_faults.add("stall", client_id=params.client_id, stall_seconds=5)
+    with httpx.Client(base_url=esia_url, timeout=0.5) as http, pytest.raises(httpx.ReadTimeout):
+        authorize(http, params)
+
+
+def test_a_dribbled_body_arrives_whole_but_slowly(esia_http, esia_faults, params):
+    esia_faults.add("dribble", client_id=params.client_id, dribble_chunks=5, dribble_seconds=0.5)
+    start = time.perf_counter()
+    page = authorize(esia_http, params)
+    assert time.perf_counter() - start >= 0.5
+    assert page.status_code == 200
+    assert 'data-testid="login-input"' in page.text
+
+
+def test_a_client_scoped_fault_leaves_other_clients_alone(esia_http, esia_faults, params):
+    esia_faults.maintenance(client_id=params.client_id)
+    assert authorize(esia_http, params).status_code == 503
+    assert authorize(esia_http, AuthorizeParams(client_id="SOMEONE_ELSE")).status_code == 200
+
+
+def test_two_personas_at_once_one_under_maintenance(esia_url, esia_faults, persona):
+    """Isolation: parallel tests share one mock; a persona-scoped fault touches only its persona."""
+    import concurrent.futures
+
+    down, up = persona("verified"), persona("verified")
+    esia_faults.maintenance(persona=down.oid)
+
+    def log_in(patient) -> int:
+        with httpx.Client(base_url=esia_url, follow_redirects=False) as http:
+            return submit_login(
+                http, authorize(http, AuthorizeParams()), patient.phone, patient.password
+            ).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(log_in, [down, up] * 5))
+    assert results == [503, 303] * 5
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ({"kind": "latency"}, "needs `delay`"),
+        ({"kind": "maintenance", "routes": ["kitchen"]}, "routes"),
+        ({"kind": "error", "esia_error": "ESIA-999999"}, "unknown esia_error"),
+        ({"kind": "error"}, "exactly one of"),
+        (
+            {
+                "kind": "maintenance",
+                "starts_at": "2026-11-25T10:00:00+03:00",
+                "ends_at": "2026-11-25T09:00:00+03:00",
+            },
+            "after",
+        ),
+        ({"kind": "maintenance", "starts_at": "2026-11-25T10:00:00"}, "time zone"),
+        ({"kind": "maintenance", "persona": "nobody@example.ru"}, "no persona"),
+        ({"kind": "latency", "delay": {"distribution": "uniform", "min_ms": 5}}, "max_ms"),
+        ({"kind": "maintenance", "probability": 1.5}, "probability"),
+        ({"kind": "meteor"}, "kind"),
+    ],
+)
+def test_a_bad_rule_is_a_422_with_the_reason(esia_url, rule, words):
+    response = httpx.post(f"{esia_url}/__admin/faults", json=rule)
+    assert response.status_code == 422
+    assert words in response.text
+
+
+def test_rules_are_listed_removed_and_reset(esia_admin):
+    first = esia_admin.add_fault("maintenance", client_id="LIST_A")
+    second = esia_admin.add_fault("latency", client_id="LIST_B", delay={"ms": 5}, times=3)
+    listed = {f["id"]: f for f in esia_admin.faults()}
+    assert listed[second["id"]]["remaining"] == 3
+    assert listed[first["id"]]["state"] == "active"
+    esia_admin.remove_fault(first["id"])
+    assert first["id"] not in {f["id"] for f in esia_admin.faults()}
+    assert esia_admin.reset_faults() >= 1
+    assert esia_admin.faults() == []

@@ -1,0 +1,93 @@
+"""The request journal (bounded, filtered, redacted) and the admin API's protection."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from fixtures.esia_flow import AuthorizeParams, login_flow
+from mock_esia import Settings, create_app
+from mock_esia.runner import ServerThread
+
+
+def test_every_request_of_a_flow_is_journaled_with_its_persona_and_client(
+    esia_http, esia_admin, persona
+):
+    patient = persona("verified")
+    params = AuthorizeParams(client_id="JOURNAL_RP")
+    tokens = login_flow(esia_http, params, patient.phone, patient.password).tokens
+    esia_http.get(
+        f"/rs/prns/{patient.oid}", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    entries = esia_admin.journal(oid=patient.oid)
+    routes = [e["route"] for e in entries]
+    assert routes == ["login", "consent", "consent", "token", "rest"]
+    assert {e["client_id"] for e in entries} == {"JOURNAL_RP"}
+    assert all(e["status"] and e["duration_ms"] >= 0 for e in entries)
+    assert next(e["route"] for e in esia_admin.journal(client_id="JOURNAL_RP")) == "authorize"
+
+
+def test_the_journal_names_the_fault_that_applied(esia_http, esia_admin, esia_faults, persona):
+    patient = persona("verified")
+    fault = esia_faults.maintenance(persona=patient.oid, routes=["login"])
+    login_flow_attempt = AuthorizeParams()
+    from fixtures.esia_flow import authorize, submit_login
+
+    submit_login(
+        esia_http, authorize(esia_http, login_flow_attempt), patient.phone, patient.password
+    )
+    entry = esia_admin.journal(oid=patient.oid)[-1]
+    assert entry["status"] == 503
+    assert entry["faults"] == [f"{fault['id']}:maintenance"]
+
+
+def test_no_password_code_token_or_secret_reaches_the_journal(esia_http, esia_admin, persona):
+    patient = persona("verified")
+    params = AuthorizeParams(client_secret="U0VDUkVULVNJR05BVFVSRQ")
+    result = login_flow(esia_http, params, patient.phone, patient.password)
+    secrets = [
+        patient.password,
+        result.code,
+        result.tokens["access_token"],
+        result.tokens["id_token"],
+        params.client_secret,
+        params.state,
+    ]
+    dumped = json.dumps(esia_admin.journal(), ensure_ascii=False)
+    for secret in secrets:
+        assert secret not in dumped
+
+
+def test_the_journal_is_a_bounded_ring_buffer():
+    with ServerThread(create_app(Settings(journal_size=5))) as server:
+        for _ in range(12):
+            httpx.get(f"{server.url}/aas/oauth2/v2/ac")
+        body = httpx.get(f"{server.url}/__admin/journal").json()
+    assert body["capacity"] == 5
+    assert len(body["entries"]) == 5
+
+
+def test_with_an_admin_token_the_admin_api_needs_it():
+    with ServerThread(create_app(Settings(admin_token="s3cret-admin"))) as server:
+        assert httpx.get(f"{server.url}/__admin/health").status_code == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert httpx.get(f"{server.url}/__admin/health", headers=wrong).status_code == 401
+        right = {"Authorization": "Bearer s3cret-admin"}
+        assert httpx.get(f"{server.url}/__admin/health", headers=right).status_code == 200
+        assert httpx.get(f"{server.url}/aas/oauth2/v2/ac").status_code == 400  # not admin
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10"])  # noqa: S104 - what is refused
+def test_the_mock_refuses_to_serve_beyond_loopback_without_a_token(host):
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_esia", "serve", "--host", host, "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "admin token" in result.stderr
