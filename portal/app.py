@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from portal.config import PortalSettings
-from portal.credentials import load_or_create
+from portal.credentials import load_signer
 from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError
 from portal.patient import Refusal, load_patient, refusal
 
@@ -46,11 +46,14 @@ class PortalState:
         async with self.lock:
             if self.esia is None:
                 http = httpx.AsyncClient(follow_redirects=False)
-                credentials = await asyncio.to_thread(
-                    load_or_create, self.settings.credentials_dir, self.settings.client_id
+                signer = await asyncio.to_thread(
+                    load_signer,
+                    self.settings.credentials_dir,
+                    self.settings.client_id,
+                    self.settings.signature,
                 )
                 self.esia = EsiaClient(
-                    self.settings, credentials, await self._esia_certificate(http), http
+                    self.settings, signer, await self._esia_certificate(http), http
                 )
             return self.esia
 

@@ -37,15 +37,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cabinet-delay-ms", type=int, help="slow down the cabinet API")
     parser.add_argument("--cabinet-failure-rate", type=float, help="0..1: fail the cabinet API")
     parser.add_argument("--public-url", help="the portal's external base URL")
+    parser.add_argument(
+        "--generation",
+        choices=["v2", "v1"],
+        help="v2: /v2/ac + /v3/te (default); v1: the legacy /ac + /te",
+    )
+    parser.add_argument(
+        "--signature", choices=["gost", "pkcs7"], help="gost (default, v2 only) or pkcs7 (RSA CMS)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     options = {k: v for k, v in vars(args).items() if k not in ("host", "port") and v is not None}
-    settings = replace(PortalSettings.from_env(), **options)
-    if not 0 <= settings.cabinet_failure_rate <= 1:
-        print("portal: --cabinet-failure-rate must be between 0 and 1", file=sys.stderr)
+    try:
+        settings = replace(PortalSettings.from_env(), **options)
+    except ValueError as exc:
+        print(f"portal: {exc}", file=sys.stderr)
         return 2
     config = uvicorn.Config(
         create_app(settings), host=args.host, port=args.port, log_level="warning"

@@ -35,6 +35,22 @@ class PortalSettings:
     cabinet_delay_ms: int = 0
     cabinet_failure_rate: float = 0.0
     public_url: str | None = None
+    # "v2": /v2/ac + /v3/te (the default, as ESIA wants now); "v1": the legacy /ac + /te.
+    generation: str = "v2"
+    # "gost": raw GOST R 34.10-2012 signatures (v2 only); "pkcs7": CMS with an RSA certificate.
+    signature: str = "gost"
+
+    def __post_init__(self) -> None:
+        if self.generation not in ("v1", "v2"):
+            raise ValueError(f"generation must be v1 or v2, not {self.generation!r}")
+        if self.signature not in ("gost", "pkcs7"):
+            raise ValueError(f"signature must be gost or pkcs7, not {self.signature!r}")
+        if self.generation == "v1" and self.signature == "gost":
+            raise ValueError("the legacy v1 endpoints take PKCS#7 signatures: use signature=pkcs7")
+        if not 0 <= self.cabinet_failure_rate <= 1:
+            raise ValueError("cabinet_failure_rate must be between 0 and 1")
+        if self.back_channel_timeout_seconds <= 0:
+            raise ValueError("back_channel_timeout_seconds must be positive")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> PortalSettings:
@@ -42,18 +58,22 @@ class PortalSettings:
         settings = cls()
         changes = {}
         for f in fields(cls):
-            raw = env.get(f"PORTAL_{f.name.upper()}")
+            name = f"PORTAL_{f.name.upper()}"
+            raw = env.get(name)
             if raw is None:
                 continue
             default = getattr(settings, f.name)
-            if isinstance(default, bool):
-                changes[f.name] = raw.lower() in ("1", "true", "yes")
-            elif isinstance(default, int):
-                changes[f.name] = int(raw)
-            elif isinstance(default, float):
-                changes[f.name] = float(raw)
-            elif f.name in ("credentials_dir", "esia_certificate"):
-                changes[f.name] = Path(raw)
-            else:
-                changes[f.name] = raw
+            try:
+                if isinstance(default, bool):
+                    changes[f.name] = raw.lower() in ("1", "true", "yes")
+                elif isinstance(default, int):
+                    changes[f.name] = int(raw)
+                elif isinstance(default, float):
+                    changes[f.name] = float(raw)
+                elif f.name in ("credentials_dir", "esia_certificate"):
+                    changes[f.name] = Path(raw)
+                else:
+                    changes[f.name] = raw
+            except ValueError:
+                raise ValueError(f"{name}={raw!r} is not a {type(default).__name__}") from None
         return replace(settings, **changes)

@@ -16,7 +16,7 @@ import jwt
 from cryptography import x509
 
 from portal.config import PortalSettings
-from portal.credentials import ClientCredentials
+from portal.credentials import Signer
 
 ESIA_TIMESTAMP = "%Y.%m.%d %H:%M:%S %z"
 
@@ -45,22 +45,36 @@ def timestamp_now() -> str:
     return dt.datetime.now(dt.UTC).strftime(ESIA_TIMESTAMP)
 
 
+ENDPOINTS = {
+    "v2": ("/aas/oauth2/v2/ac", "/aas/oauth2/v3/te"),
+    "v1": ("/aas/oauth2/ac", "/aas/oauth2/te"),
+}
+
+
 class EsiaClient:
     def __init__(
         self,
         settings: PortalSettings,
-        credentials: ClientCredentials,
+        signer: Signer,
         esia_certificate_pem: str,
         http: httpx.AsyncClient,
     ) -> None:
         self.settings = settings
-        self.credentials = credentials
+        self.signer = signer
         self._esia_key = x509.load_pem_x509_certificate(esia_certificate_pem.encode()).public_key()
         self._http = http
         self._base = settings.esia_url.rstrip("/")
+        self._authorize_path, self._token_path = ENDPOINTS[settings.generation]
 
-    def _signed(self, values: dict[str, str], code: str | None = None) -> str:
-        """The v2/v3 order: client_id, scope, scope_org, timestamp, state, redirect_uri (+ code)."""
+    def _signed(self, values: dict[str, str], code: str | None = None) -> dict[str, str]:
+        """`client_secret` (and on v2/v3 `client_certificate_hash`) for these values.
+
+        v1 signs scope + timestamp + client_id + state; v2/v3 sign client_id + scope +
+        scope_org + timestamp + state + redirect_uri, and /v3/te appends the code.
+        """
+        if self.settings.generation == "v1":
+            message = values["scope"] + values["timestamp"] + values["client_id"] + values["state"]
+            return {"client_secret": self.signer.secret(message.encode())}
         message = (
             values["client_id"]
             + values["scope"]
@@ -70,7 +84,10 @@ class EsiaClient:
             + values["redirect_uri"]
             + (code or "")
         )
-        return self.credentials.sign_pkcs7(message.encode())
+        return {
+            "client_secret": self.signer.secret(message.encode()),
+            "client_certificate_hash": self.signer.certificate_hash,
+        }
 
     def authorization_url(self, redirect_uri: str, state: str) -> str:
         values = {
@@ -82,12 +99,11 @@ class EsiaClient:
         }
         params = {
             **values,
-            "client_secret": self._signed(values),
+            **self._signed(values),
             "response_type": "code",
             "access_type": "online",
-            "client_certificate_hash": self.credentials.certificate_hash,
         }
-        return f"{self._base}/aas/oauth2/v2/ac?{urlencode(params)}"
+        return f"{self._base}{self._authorize_path}?{urlencode(params)}"
 
     async def _call(self, method: str, url: str, **kwargs: object) -> httpx.Response:
         try:
@@ -119,13 +135,12 @@ class EsiaClient:
         }
         form = {
             **values,
+            **self._signed(values, code),
             "code": code,
             "grant_type": "authorization_code",
             "token_type": "Bearer",
-            "client_secret": self._signed(values, code),
-            "client_certificate_hash": self.credentials.certificate_hash,
         }
-        response = await self._call("POST", f"{self._base}/aas/oauth2/v3/te", data=form)
+        response = await self._call("POST", f"{self._base}{self._token_path}", data=form)
         if response.status_code == 503 or response.status_code >= 500:
             body = response.text
             raise EsiaUnavailableError(

@@ -127,3 +127,9 @@ def generate(common_name: str) -> GostCredentials:
         }
     )
     return GostCredentials(private, public, certificate.dump())
+
+
+def load(private_key: bytes, certificate_pem: str) -> GostCredentials:
+    body = "".join(line for line in certificate_pem.strip().splitlines() if "-----" not in line)
+    public = bytes(_signer().public_key_generate(bytearray(private_key)))
+    return GostCredentials(private_key, public, base64.b64decode(body))

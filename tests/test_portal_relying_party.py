@@ -1,57 +1,253 @@
-"""The reference portal as a relying party, against the real mock over HTTP (no browser)."""
+"""The reference portal as a relying party, against the real mock over HTTP (no browser):
+every error state of the help page and every way the back channel can fail."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import httpx
 import pytest
+
+from fixtures.plugin import register_portal
+from mock_esia.runner import ServerThread
+from portal.app import create_app as create_portal
+from portal.config import PortalSettings
 
 _REQUEST_ID = re.compile(r'name="request_id" value="([^"]+)"')
 
 
 @pytest.fixture
-def browserless(portal_url: str) -> Iterator[httpx.Client]:
+def browser() -> Iterator[httpx.Client]:
     """One cookie jar across the portal and the mock, as a browser has."""
     with httpx.Client(follow_redirects=True, timeout=15) as client:
         yield client
 
 
-def _log_in(
-    client: httpx.Client, portal_url: str, esia_url: str, login: str, password: str
+def log_in(
+    browser: httpx.Client, portal: str, esia: str, patient, *, grant: bool = True
 ) -> httpx.Response:
-    login_page = client.get(f"{portal_url}/login")
-    request_id = _REQUEST_ID.search(login_page.text).group(1)
-    return client.post(
-        f"{esia_url}/aas/oauth2/login",
-        data={"request_id": request_id, "login": login, "password": password},
+    """Home → «Войти через Госуслуги» → login → consent (if asked) → wherever the portal ends."""
+    page = browser.get(f"{portal}/login")
+    page = browser.post(
+        f"{esia}/aas/oauth2/login",
+        data={
+            "request_id": _REQUEST_ID.search(page.text).group(1),
+            "login": patient.phone,
+            "password": patient.password,
+        },
     )
+    if 'data-testid="consent-scope"' in page.text:
+        page = browser.post(
+            f"{esia}/aas/oauth2/consent",
+            data={
+                "request_id": _REQUEST_ID.search(page.text).group(1),
+                "decision": "grant" if grant else "deny",
+            },
+        )
+    return page
 
 
-def test_login_through_the_portal_reaches_the_cabinet_api(
-    browserless, portal_url, esia_url, persona
+def error_kind(page: httpx.Response) -> str | None:
+    found = re.search(r'data-testid="portal-error" data-kind="([^"]+)"', page.text)
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class StartedPortal:
+    url: str
+    client_id: str
+
+
+@pytest.fixture
+def portal_factory(portal_settings, esia_admin) -> Iterator[Callable[..., StartedPortal]]:
+    """Start another portal with changed settings and its own client_id, registered at the mock
+    (`registration` adds client options such as `require_confirmed_account`)."""
+    servers: list[ServerThread] = []
+
+    def start(registration: dict | None = None, **changes) -> StartedPortal:
+        settings = replace(
+            portal_settings, client_id=f"RP_{uuid.uuid4().hex[:8].upper()}", **changes
+        )
+        server = ServerThread(create_portal(settings), url_host="localhost").start()
+        servers.append(server)
+        register_portal(esia_admin, settings, server.url, **(registration or {}))
+        return StartedPortal(server.url, settings.client_id)
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def test_a_verified_patient_reaches_the_cabinet_and_its_data(
+    browser, portal_url, esia_url, persona
 ):
-    patient = persona("verified")
-    consent = _log_in(browserless, portal_url, esia_url, patient.phone, patient.password)
-    request_id = _REQUEST_ID.search(consent.text).group(1)
-    cabinet = browserless.post(
-        f"{esia_url}/aas/oauth2/consent", data={"request_id": request_id, "decision": "grant"}
-    )
-    assert str(cabinet.url) == f"{portal_url}/cabinet"
-    data = browserless.get(f"{portal_url}/api/cabinet").json()
+    patient = persona("verified_with_kids")
+    page = log_in(browser, portal_url, esia_url, patient)
+    assert str(page.url) == f"{portal_url}/cabinet"
+    data = browser.get(f"{portal_url}/api/cabinet").json()
     assert data["full_name"] == patient.full_name
     assert data["snils"] == patient.snils
     assert data["policy_number"] == patient.document("MDCL_PLCY")["number"]
+    assert data["insurer"] == patient.document("MDCL_PLCY")["medicalOrg"]
+    assert [c["policy_number"] is None for c in data["children"]] == [False, True]
 
 
-def test_a_callback_with_a_foreign_state_is_an_error_page_not_a_login(browserless, portal_url):
-    response = browserless.get(
-        f"{portal_url}/esia/callback", params={"code": "x", "state": "forged"}
-    )
+def test_a_standard_account_is_enough(browser, portal_url, esia_url, persona):
+    page = log_in(browser, portal_url, esia_url, persona("standard"))
+    assert str(page.url) == f"{portal_url}/cabinet"
+
+
+@pytest.mark.parametrize(
+    ("preset", "kind", "words"),
+    [
+        ("simplified", "simplified_account", "стандартная или подтверждённая"),
+        ("no_oms", "no_oms", "полис ОМС"),
+        ("no_snils", "no_snils", "СНИЛС"),
+        ("no_passport", "no_passport", "паспорт"),
+    ],
+)
+def test_the_profile_decides_what_the_patient_is_told(
+    browser, portal_url, esia_url, persona, preset, kind, words
+):
+    page = log_in(browser, portal_url, esia_url, persona(preset))
+    assert error_kind(page) == kind
+    assert words in page.text
+    assert 'data-testid="error-next-step"' in page.text
+    assert browser.get(f"{portal_url}/api/cabinet").status_code == 401
+
+
+def test_refused_consent_says_why_the_rights_are_needed(browser, portal_url, esia_url, persona):
+    page = log_in(browser, portal_url, esia_url, persona("verified"), grant=False)
+    assert error_kind(page) == "consent_refused"
+    assert "«Предоставить»" in page.text
+
+
+def test_esia_007055_for_an_unconfirmed_account_is_the_account_level_page(
+    browser, esia_url, esia_admin, persona, portal_factory
+):
+    portal = portal_factory(registration={"require_confirmed_account": True})
+    page = log_in(browser, portal.url, esia_url, persona("standard"))
+    assert error_kind(page) == "simplified_account"
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind"),
+    [
+        ({"kind": "maintenance", "routes": ["token"]}, "esia_maintenance"),
+        ({"kind": "maintenance", "routes": ["rest"]}, "esia_maintenance"),
+        ({"kind": "error", "routes": ["token"], "status": 500, "body": "oops"}, "esia_unavailable"),
+        (
+            {
+                "kind": "error",
+                "routes": ["token"],
+                "status": 200,
+                "body": "<html>not json</html>",
+                "content_type": "text/html",
+            },
+            "esia_unavailable",
+        ),
+        (
+            {"kind": "error", "routes": ["rest"], "status": 502, "body": "bad gateway"},
+            "esia_unavailable",
+        ),
+        ({"kind": "reset", "routes": ["token"]}, "esia_unavailable"),
+        ({"kind": "empty", "routes": ["rest"]}, "esia_unavailable"),
+        ({"kind": "error", "routes": ["token"], "esia_error": "INVALID_GRANT"}, "esia_error"),
+    ],
+    ids=[
+        "token-maintenance",
+        "rest-maintenance",
+        "token-500",
+        "token-bad-json",
+        "rest-502",
+        "token-reset",
+        "rest-empty",
+        "token-007011",
+    ],
+)
+def test_every_back_channel_failure_is_a_clear_page(
+    browser, portal_url, esia_url, esia_faults, persona, rule, kind
+):
+    patient = persona("verified")
+    esia_faults.add(persona=patient.oid, **rule)
+    page = log_in(browser, portal_url, esia_url, patient)
+    assert page.status_code < 500
+    assert error_kind(page) == kind
+    assert "Traceback" not in page.text
+
+
+def test_a_back_channel_slower_than_the_timeout_is_an_error_not_a_hang(
+    browser, esia_url, esia_faults, persona, portal_factory
+):
+    portal = portal_factory(back_channel_timeout_seconds=0.5)
+    patient = persona("verified")
+    esia_faults.add("stall", persona=patient.oid, routes=["token"], stall_seconds=10)
+    start = time.perf_counter()
+    page = log_in(browser, portal.url, esia_url, patient)
+    assert time.perf_counter() - start < 5
+    assert error_kind(page) == "esia_unavailable"
+    assert "timeout" in page.text
+
+
+def test_the_legacy_generation_signs_pkcs7_and_logs_in(
+    browser, esia_url, esia_admin, persona, portal_factory
+):
+    portal = portal_factory(generation="v1", signature="pkcs7")
+    page = log_in(browser, portal.url, esia_url, persona("verified"))
+    assert str(page.url) == f"{portal.url}/cabinet"
+    routes = [e["path"] for e in esia_admin.journal(client_id=portal.client_id)]
+    assert "/aas/oauth2/ac" in routes
+    assert "/aas/oauth2/te" in routes
+
+
+def test_a_callback_with_a_foreign_state_is_an_error_page_not_a_login(browser, portal_url):
+    response = browser.get(f"{portal_url}/esia/callback", params={"code": "x", "state": "forged"})
     assert response.status_code == 400
-    assert 'data-kind="state_mismatch"' in response.text
+    assert error_kind(response) == "state_mismatch"
 
 
-def test_the_cabinet_api_needs_a_logged_in_session(browserless, portal_url):
-    assert browserless.get(f"{portal_url}/api/cabinet").status_code == 401
+def test_logout_ends_the_portal_and_the_esia_session(browser, portal_url, esia_url, persona):
+    patient = persona("verified")
+    log_in(browser, portal_url, esia_url, patient)
+    home = browser.get(f"{portal_url}/logout")
+    assert str(home.url) == f"{portal_url}/"
+    assert browser.get(f"{portal_url}/api/cabinet").status_code == 401
+    again = browser.get(f"{portal_url}/login")
+    assert 'data-testid="login-input"' in again.text  # no silent SSO login
+
+
+def test_the_cabinet_api_needs_a_logged_in_session(browser, portal_url):
+    assert browser.get(f"{portal_url}/api/cabinet").status_code == 401
+
+
+def test_the_cabinet_api_can_be_made_slow_or_failing(browser, esia_url, persona, portal_factory):
+    slow = portal_factory(cabinet_delay_ms=300).url
+    log_in(browser, slow, esia_url, persona("verified"))
+    start = time.perf_counter()
+    assert browser.get(f"{slow}/api/cabinet").status_code == 200
+    assert time.perf_counter() - start >= 0.3
+    failing = portal_factory(cabinet_failure_rate=1.0).url
+    log_in(browser, failing, esia_url, persona("verified"))
+    assert browser.get(f"{failing}/api/cabinet").status_code == 500
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"generation": "v1", "signature": "gost"}, "PKCS#7"),
+        ({"generation": "v3"}, "v1 or v2"),
+        ({"cabinet_failure_rate": 2.0}, "between 0 and 1"),
+    ],
+)
+def test_impossible_settings_are_refused_with_a_reason(changes, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        PortalSettings(**changes)
+
+
+def test_a_bad_environment_variable_is_named():
+    with pytest.raises(ValueError, match="PORTAL_BACK_CHANNEL_TIMEOUT_SECONDS"):
+        PortalSettings.from_env({"PORTAL_BACK_CHANNEL_TIMEOUT_SECONDS": "soon"})
