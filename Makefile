@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup e2e test report lint bench clean
+.PHONY: setup e2e test report lint bench serve flake-check clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,19 @@ report:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+## make serve PERSONA=no_oms FAULT=maintenance:lasts=600,persona=@1 SEED=42: reproduce by hand.
+PERSONA ?= verified
+serve: setup
+	@$(VENV)/bin/python -m fixtures.serve $(foreach p,$(PERSONA),--persona $(p)) \
+		$(if $(FAULT),--fault '$(FAULT)') $(if $(SEED),--seed $(SEED)) \
+		$(if $(ESIA_PORT),--esia-port $(ESIA_PORT)) $(if $(PORTAL_PORT),--portal-port $(PORTAL_PORT))
+
+## make flake-check: the scenario catalogue 10 times in a row, no retries; stops at a failure.
+RUNS ?= 10
+flake-check: setup
+	@for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS)"; \
+		$(PYTEST) e2e -q $(PYTEST_ARGS) || exit 1; done
 
 ## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in the README.
 bench: setup

@@ -168,6 +168,11 @@ def esia_error_response(request: Request, exc: EsiaError) -> Response:
     return JSONResponse(body, status_code=400)
 
 
+def no_favicon() -> Response:
+    """Browsers ask every site for one; answering keeps their consoles free of 404 noise."""
+    return Response(status_code=204)
+
+
 def rest_error_response(_: Request, exc: RestError) -> JSONResponse:
     return JSONResponse(
         {"code": exc.entry.code, "message": exc.entry.message}, status_code=exc.entry.status
@@ -199,6 +204,7 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
     app.add_middleware(FaultMiddleware)
     app.add_middleware(AdminGuard, token=settings.admin_token)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    app.add_api_route("/favicon.ico", no_favicon, include_in_schema=False)
     for module in (authorize, recovery, token, rest, logout, admin):
         app.include_router(module.router)
     return app

@@ -96,6 +96,11 @@ class AdminClient:
         params = {k: v for k, v in {"oid": oid, "client_id": client_id}.items() if v is not None}
         return self._call("GET", "/consents", params=params)
 
+    def grant_consent(self, oid: int, client_id: str, scopes: list[str]) -> dict:
+        return self._call(
+            "POST", "/consents", json={"oid": oid, "client_id": client_id, "scopes": scopes}
+        )
+
     def revoke_consents(self, oid: int, client_id: str | None = None) -> int:
         params: dict[str, Any] = {"oid": oid}
         if client_id:

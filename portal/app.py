@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from portal.config import PortalSettings
 from portal.credentials import load_signer
-from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError
+from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError, Tokens
 from portal.patient import Refusal, load_patient, refusal
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -30,6 +30,8 @@ CALLBACK_PATH = "/esia/callback"
 class Session:
     pending_states: set[str] = field(default_factory=set)
     patient: dict | None = None
+    # Kept server-side only: the cabinet reads the patient from ESIA again with it.
+    tokens: Tokens | None = None
 
 
 @dataclass
@@ -107,12 +109,12 @@ ERRORS: dict[str, tuple[str, str, str]] = {
         "На Госуслугах технические работы",
         "Сайт «Госуслуги» сейчас недоступен из-за технических работ, поэтому вход в личный "
         "кабинет пациента временно невозможен.",
-        "Попробуйте повторить вход позднее.",
+        "Попробуйте позднее: вход станет доступен, когда работы на Госуслугах закончатся.",
     ),
     "esia_unavailable": (
         "Госуслуги не отвечают",
         "Не удалось связаться с сайтом «Госуслуги» при входе.",
-        "Попробуйте повторить вход позднее.",
+        "Попробуйте позднее. Если ошибка повторяется, сообщите в поддержку портала.",
     ),
     "state_mismatch": (
         "Сеанс входа устарел",
@@ -171,6 +173,10 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         base = settings.public_url or str(request.base_url)
         return base.rstrip("/") + CALLBACK_PATH
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> Response:
         return TEMPLATES.TemplateResponse(request, "home.html", {})
@@ -221,6 +227,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         if reason is not None:
             return _with_cookie(_error_page(request, reason), sid)
         session.patient = patient.as_json()
+        session.tokens = tokens
         return _with_cookie(RedirectResponse("/cabinet", status_code=303), sid)
 
     @app.get("/cabinet", response_class=HTMLResponse)
@@ -235,12 +242,22 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
     @app.get("/api/cabinet")
     async def cabinet_data(request: Request) -> Response:
         _, session = _session(request, portal)
-        if session.patient is None:
+        if session.patient is None or session.tokens is None:
             return JSONResponse({"error": "not_logged_in"}, status_code=401)
         if settings.cabinet_delay_ms:
             await asyncio.sleep(settings.cabinet_delay_ms / 1000)
         if settings.cabinet_failure_rate and random.random() < settings.cabinet_failure_rate:  # noqa: S311
             return JSONResponse({"error": "cabinet_failed"}, status_code=500)
+        # The cabinet shows the patient as ESIA has them now, read with the session's token.
+        try:
+            patient = await load_patient(await portal.client(), session.tokens)
+        except EsiaUnavailableError as exc:
+            return JSONResponse(
+                {"error": "esia_unavailable", "reason": exc.reason}, status_code=503
+            )
+        except (EsiaRejectedError, httpx.HTTPError):
+            return JSONResponse({"error": "esia_rejected"}, status_code=502)
+        session.patient = patient.as_json()
         return JSONResponse(session.patient, headers={"Cache-Control": "no-store"})
 
     @app.get("/logout")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import allure
 from playwright.sync_api import Page, expect
 
@@ -11,11 +13,15 @@ class EsiaLoginPage:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.heading = page.get_by_role("heading", name="Вход")
-        self.login_input = page.get_by_test_id("login-input")
-        self.password_input = page.get_by_test_id("password-input")
-        self.submit = page.get_by_test_id("login-submit")
+        self.heading = page.get_by_role("heading", name="Вход", exact=True)
+        self.login_input = page.get_by_label("Телефон / Email / СНИЛС")
+        self.password_input = page.get_by_label("Пароль")
+        self.submit = page.get_by_role("button", name="Войти")
         self.error = page.get_by_test_id("login-error")
+        self.lockout = page.get_by_test_id("lockout-until")
+        self.registration = page.get_by_role("link", name="зарегистрируйтесь на Госуслугах")
+        self.recovery = page.get_by_role("link", name="Восстановить пароль")
+        self.notice = page.get_by_test_id("login-notice")
 
     def expect_shown(self) -> None:
         with allure.step("Открылась страница входа Госуслуг"):
@@ -27,3 +33,28 @@ class EsiaLoginPage:
             self.login_input.fill(login)
             self.password_input.fill(password)
             self.submit.click()
+
+    def expect_wrong_password(self, login: str) -> None:
+        with allure.step("Госуслуги сообщают о неверном пароле, логин сохранён"):
+            expect(self.error).to_contain_text("Неверный логин или пароль")
+            expect(self.login_input).to_have_value(login)
+
+    def expect_unknown_login(self) -> None:
+        with allure.step("Госуслуги не нашли пользователя и предлагают зарегистрироваться"):
+            expect(self.error).to_contain_text("не найден")
+            expect(self.registration).to_be_visible()
+
+    def expect_locked_with_retry_time(self) -> None:
+        with allure.step("Учётная запись заблокирована, указано время повторной попытки"):
+            expect(self.error).to_contain_text("временно заблокирована")
+            expect(self.lockout).to_have_text(
+                re.compile(r"через \d+ мин\., после \d\d\.\d\d\.\d{4} \d\d:\d\d \(МСК\)")
+            )
+
+    def open_recovery(self) -> None:
+        with allure.step("Нажать «Восстановить пароль»"):
+            self.recovery.click()
+
+    def expect_password_changed_notice(self) -> None:
+        with allure.step("Госуслуги сообщают, что пароль изменён"):
+            expect(self.notice).to_be_visible()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import allure
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 
 class PortalHomePage:
@@ -17,3 +17,7 @@ class PortalHomePage:
     def start_login(self) -> None:
         with allure.step("Нажать «Войти через Госуслуги»"):
             self.login_button.click()
+
+    def expect_shown(self) -> None:
+        with allure.step("Открыта главная страница портала"):
+            expect(self.login_button).to_be_visible()

@@ -12,6 +12,8 @@ from functools import lru_cache
 from asn1crypto import core, x509
 from gostcrypto import gosthash, gostsignature
 
+from mock_esia.crypto.ec import Curve, gost_verify
+
 GOST_256_KEY_OIDS = frozenset({"1.2.643.7.1.1.1.1", "1.2.643.2.2.19"})
 # tc26 256-bit curves by OID; CryptoPro's A/B/C/XchA/XchB map onto the tc26 ones they equal.
 _CURVES = {
@@ -62,18 +64,20 @@ def public_key(certificate_der: bytes) -> tuple[str, bytes]:
     return _CURVES[curve_oid], x_le[::-1] + y_le[::-1]
 
 
+@lru_cache(maxsize=8)
+def curve(name: str) -> Curve:
+    params = gostsignature.CURVES_R_1323565_1_024_2019[name]
+    return Curve(
+        p=params["p"], a=params["a"], b=params["b"], q=params["q"], gx=params["x"], gy=params["y"]
+    )
+
+
 def verify_raw(signature: bytes, message: bytes, certificate_der: bytes) -> None:
     if len(signature) != 64:
         raise GostError(f"a GOST 256 signature has 64 bytes, this one {len(signature)}")
     curve_name, key = public_key(certificate_der)
-    verifier = gostsignature.new(
-        gostsignature.MODE_256, gostsignature.CURVES_R_1323565_1_024_2019[curve_name]
-    )
-    digest = bytearray(gosthash.new("streebog256", data=message).digest())
+    digest = bytes(gosthash.new("streebog256", data=message).digest())
     for candidate in (signature, signature[::-1]):
-        try:
-            if verifier.verify(bytearray(key), digest, bytearray(candidate)):
-                return
-        except gostsignature.GOSTSignatureError:
-            continue
+        if gost_verify(curve(curve_name), key, digest, candidate):
+            return
     raise GostError("the GOST signature does not verify over the request (either byte order)")

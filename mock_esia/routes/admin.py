@@ -14,6 +14,7 @@ from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.model import ContactType, DocType, Persona
 from mock_esia.people.presets import PRESETS, SEED_SPACE, build_persona, preset_descriptions
 from mock_esia.routegroups import ADMIN_PREFIX
+from mock_esia.scopes import unknown_scopes
 from mock_esia.store import DuplicatePersonaError
 
 router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
@@ -225,6 +226,39 @@ def list_consents(
         }
         for c in _mock(request).store.consents(oid, client_id)
     ]
+
+
+class ConsentGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    oid: int
+    client_id: str = Field(min_length=1)
+    scopes: list[str] = Field(min_length=1)
+
+
+@router.post("/consents", status_code=201)
+def grant_consent(request: Request, body: ConsentGrant) -> dict:
+    """Record a consent as if the patient had granted it: "already consented" set-ups."""
+    mock = _mock(request)
+    _existing(mock, body.oid)
+    unknown = unknown_scopes(body.scopes)
+    if unknown:
+        raise HTTPException(
+            422,
+            detail=[
+                {
+                    "loc": ["body", "scopes"],
+                    "type": "value_error",
+                    "msg": f"unknown scopes: {' '.join(unknown)}",
+                }
+            ],
+        )
+    mock.store.grant(body.oid, body.client_id, body.scopes, mock.clock.time())
+    return {
+        "oid": body.oid,
+        "client_id": body.client_id,
+        "scopes": sorted(mock.store.granted_scopes(body.oid, body.client_id)),
+    }
 
 
 @router.delete("/consents")

@@ -253,6 +253,7 @@ def consent_page(request: Request) -> Response:
         request_id=auth.id,
         client=mock.resolve_client(auth.client_id),
         scopes=[SCOPES[name] for name in auth.scopes],
+        new_scopes=set(auth.scopes) - mock.store.granted_scopes(auth.oid, auth.client_id),
         action=CONSENT_PATH,
     )
 
