@@ -1,0 +1,176 @@
+"""`esia-e2e synth`: synthetic patients against the embedded default or a deployed portal."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from fixtures.stack import embedded_stack
+from mock_esia.client import AdminClient, AdminError
+from portal.config import DEFAULT_SCOPES
+from synthetic import users as user_source
+from synthetic.budgets import BudgetError, Budgets
+from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
+from synthetic.model import Verdict
+from synthetic.runner import RunConfig, RunResult, plain_progress, run_once, wants_plain_output
+from synthetic.schedule import Schedule, parse_duration, webhook_alert
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esia-e2e", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    synth = sub.add_parser("synth", help="run the login journeys as synthetic patients")
+    synth.add_argument(
+        "--journey",
+        action="append",
+        choices=sorted(JOURNEYS),
+        help="journey to walk (repeatable); default: first_login",
+    )
+    who = synth.add_mutually_exclusive_group()
+    who.add_argument("--users", type=int, default=2, help="generated patients (default 2)")
+    who.add_argument(
+        "--accounts", type=Path, help="CSV of existing test accounts: login,password,full_name"
+    )
+    synth.add_argument("--concurrency", type=int, default=1, help="browsers at once (default 1)")
+    how_long = synth.add_mutually_exclusive_group()
+    how_long.add_argument("--iterations", type=int, help="rounds over the users (default 1)")
+    how_long.add_argument("--duration", help="keep going this long: 30s, 5m, 1h")
+    synth.add_argument("--portal-url", help="a deployed portal (default: the embedded one)")
+    synth.add_argument("--esia-url", help="the deployed mock ESIA behind it, for generated users")
+    synth.add_argument("--esia-admin-token", help="admin token of that mock")
+    synth.add_argument(
+        "--portal-client-id",
+        default="RMIS_PORTAL",
+        help="the portal's client_id, to grant consent for repeat_login",
+    )
+    synth.add_argument("--budget", type=Path, help="per-step budgets (TOML or JSON)")
+    synth.add_argument(
+        "--output",
+        type=Path,
+        default=Path("reports/synthetic"),
+        help="where journeys.jsonl, metrics.prom, allure-results/, traces/ go",
+    )
+    synth.add_argument("--location", default="local", help="a label for where the run ran from")
+    synth.add_argument("--every", help="repeat on a schedule until stopped: 5m, 1h")
+    synth.add_argument(
+        "--alert-after",
+        type=int,
+        default=3,
+        help="failed runs in a row before the webhook is called (default 3)",
+    )
+    synth.add_argument("--webhook", help="URL that gets a JSON alert (and a recovery notice)")
+    synth.add_argument("--headed", action="store_true", help="show the browsers")
+    synth.add_argument("--plain", action="store_true", help="plain lines instead of a live display")
+    return parser
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[str, AdminClient | None, str]]:
+    """(portal URL, admin client if people can be generated, portal client_id)."""
+    if args.portal_url:
+        if args.esia_url:
+            with AdminClient(args.esia_url, token=args.esia_admin_token) as admin:
+                yield args.portal_url.rstrip("/"), admin, args.portal_client_id
+        else:
+            yield args.portal_url.rstrip("/"), None, args.portal_client_id
+        return
+    with embedded_stack() as stack:
+        yield stack.portal_url, stack.admin, stack.portal.client_id
+
+
+def _prepare_users(
+    args: argparse.Namespace, admin: AdminClient | None, client_id: str, journeys: tuple[str, ...]
+) -> list[dict]:
+    if args.accounts:
+        return user_source.from_file(args.accounts)
+    if admin is None:
+        raise user_source.AccountsError(
+            "generated users need the mock's admin API: give --esia-url, or --accounts FILE"
+        )
+    people = user_source.generated(admin, args.users)
+    if NEEDS_CONSENT & set(journeys):
+        for person in people:
+            admin.grant_consent(person["oid"], client_id, DEFAULT_SCOPES.split())
+    return people
+
+
+def _summary(result: RunResult) -> str:
+    counts = {v: sum(1 for r in result.records if r.verdict == v) for v in Verdict}
+    return (
+        f"run {result.run_id}: {result.verdict.value.upper()} — {len(result.records)} journeys, "
+        + ", ".join(f"{n} {v.value}" for v, n in counts.items())
+    )
+
+
+def _live(config: RunConfig, portal_url: str, people: list[dict]) -> RunResult:
+    if wants_plain_output(config):
+        return run_once(config, portal_url, people, plain_progress)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    total = (config.iterations or 0) * len(people) * len(config.journeys) or None
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}"),
+        TimeElapsedColumn(),
+    ) as bar:
+        task = bar.add_task("синтетические пациенты", total=total)
+
+        def tick(record, done, _total):  # noqa: ANN001, ANN202 - the runner's progress callback
+            bar.update(
+                task, completed=done, description=f"{record.journey}: {record.verdict.value}"
+            )
+
+        return run_once(config, portal_url, people, tick)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    journeys = tuple(args.journey or ["first_login"])
+    try:
+        duration = parse_duration(args.duration) if args.duration else None
+        every = parse_duration(args.every) if args.every else None
+        budgets = Budgets.load(args.budget) if args.budget else Budgets()
+        if args.concurrency < 1 or args.users < 1 or (args.iterations or 1) < 1:
+            raise ValueError("--concurrency, --users and --iterations must be at least 1")
+    except (ValueError, BudgetError) as exc:
+        print(f"esia-e2e synth: {exc}", file=sys.stderr)
+        return 2
+    config = RunConfig(
+        journeys=journeys,
+        concurrency=args.concurrency,
+        iterations=None if duration else (args.iterations or 1),
+        duration_seconds=duration,
+        budgets=budgets,
+        output_dir=args.output,
+        headed=args.headed,
+        plain=args.plain,
+        location=args.location,
+    )
+    try:
+        with _target(args) as (portal_url, admin, client_id):
+            people = _prepare_users(args, admin, client_id, journeys)
+
+            def once() -> Verdict:
+                result = _live(config, portal_url, people)
+                print(_summary(result), flush=True)
+                return result.verdict
+
+            if every is None:
+                return once().exit_code
+            schedule = Schedule(
+                every, once, webhook_alert(args.webhook) if args.webhook else None, args.alert_after
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                return schedule.loop().exit_code
+            return 0
+    except (user_source.AccountsError, AdminError, OSError) as exc:
+        print(f"esia-e2e synth: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""The journeys a synthetic patient can walk, by name: the scenario suite's own journeys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from e2e import journeys
+from e2e.pages import CabinetPage
+from fixtures.personas import TestPersona
+
+Journey = Callable[..., object]
+
+JOURNEYS: dict[str, Journey] = {
+    "first_login": journeys.first_login,
+    "repeat_login": journeys.repeat_login,
+    "wrong_password": journeys.wrong_password_then_right,
+    "logout": journeys.log_in_and_out,
+}
+# Journeys whose patient must have consented before (the runner grants it where it can).
+NEEDS_CONSENT = frozenset({"repeat_login"})
+
+
+def soft_checks(page: Page, journey: str) -> list[str]:
+    """What should hold but does not stop the journey: a failure makes the run `degraded`."""
+    if journey == "logout":
+        return []
+    failures = []
+    try:
+        expect(CabinetPage(page).policy).not_to_have_text("—", timeout=1000)
+    except AssertionError:
+        failures.append("the cabinet shows no OMS policy number")
+    return failures
+
+
+def run(name: str, page: Page, patient: TestPersona, step: Callable) -> None:
+    JOURNEYS[name](page, patient, step=step)
