@@ -1,0 +1,42 @@
+"""A browser process that walks journeys on request: one JSON task per line on stdin, one JSON
+journey record per line on stdout.
+
+Locust runs its users as gevent greenlets, and Playwright's sync API cannot run under gevent's
+monkey-patching; so each Locust user keeps one of these processes and talks to it over pipes.
+
+    python -m synthetic.journey_process PORTAL_URL [BUDGET_FILE]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
+from synthetic.budgets import Budgets
+from synthetic.worker import Task, WorkerConfig, run_journey
+
+
+def main() -> int:
+    portal_url = sys.argv[1]
+    budgets = Budgets.load(Path(sys.argv[2])) if len(sys.argv) > 2 else Budgets()
+    config = WorkerConfig(portal_url, budgets, Path("reports/synthetic/traces"))
+    with sync_playwright() as playwright:
+        executable = resolve_executable(playwright.chromium.executable_path)
+        launch: dict = {"headless": True}
+        if executable:
+            launch.update(executable_path=executable, args=list(OFFLINE_CHROMIUM_ARGS))
+        browser = playwright.chromium.launch(**launch)
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            task = Task(**json.loads(line))
+            print(json.dumps(run_journey(browser, config, task).as_dict()), flush=True)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

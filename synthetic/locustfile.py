@@ -1,0 +1,151 @@
+"""The synthetic patients at volume, on Locust's own master/worker distribution.
+
+Each Locust user is one patient with a browser process of its own (see `journey_process`),
+walking the scenario suite's journeys; every step is reported to Locust as a request
+(`type` = the journey, `name` = the step), the whole journey as `journey`.
+
+One machine, a master and two workers on loopback (the embedded default started separately,
+e.g. `make serve`):
+
+    locust -f synthetic/locustfile.py --master --headless -u 4 -r 1 -t 2m --expect-workers 2 \\
+        --portal-url http://localhost:8080 --esia-url http://127.0.0.1:8090
+    locust -f synthetic/locustfile.py --worker --master-host 127.0.0.1    # twice
+
+Across machines: the same, with `--master-host` pointing at the master; every worker machine
+needs the project set up (`make setup`) and reach to the portal and to the mock's admin API.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+from locust import User, constant, events, task
+from locust.env import Environment
+
+from mock_esia.client import AdminClient
+from portal.config import DEFAULT_SCOPES
+from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
+from synthetic.model import JourneyRecord, Verdict
+
+
+@events.init_command_line_parser.add_listener
+def _options(parser: Any) -> None:
+    parser.add_argument("--portal-url", default="http://localhost:8080", help="the portal")
+    parser.add_argument("--esia-url", default="http://127.0.0.1:8090", help="the mock ESIA")
+    parser.add_argument("--esia-admin-token", default=None, help="its admin token")
+    parser.add_argument("--portal-client-id", default="RMIS_PORTAL")
+    parser.add_argument(
+        "--journeys",
+        default="first_login,repeat_login",
+        help=f"comma-separated, from {', '.join(JOURNEYS)}",
+    )
+    parser.add_argument("--budget-file", default="", help="per-step budgets (TOML or JSON)")
+
+
+class JourneyError(Exception):
+    pass
+
+
+class SyntheticPatient(User):
+    """One generated patient who walks the chosen journeys, one after another, in turn. The
+    first journey grants consent; later ones find it remembered, as a returning patient does."""
+
+    wait_time = constant(0)  # a browser journey takes seconds; no think time on top
+
+    def on_start(self) -> None:
+        options = self.environment.parsed_options
+        self.journeys = [j.strip() for j in options.journeys.split(",") if j.strip()]
+        unknown = [j for j in self.journeys if j not in JOURNEYS]
+        if unknown:
+            raise ValueError(f"unknown journeys: {', '.join(unknown)}")
+        with AdminClient(options.esia_url, token=options.esia_admin_token) as admin:
+            self.persona = admin.create_persona("verified")
+            if NEEDS_CONSENT & set(self.journeys):
+                admin.grant_consent(
+                    self.persona["oid"], options.portal_client_id, DEFAULT_SCOPES.split()
+                )
+        command = [sys.executable, "-m", "synthetic.journey_process", options.portal_url]
+        if options.budget_file:
+            command.append(options.budget_file)
+        self.browser = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        ready = self.browser.stdout.readline()
+        if not ready:
+            raise RuntimeError("the journey browser process did not start")
+        self.iteration = 0
+
+    def on_stop(self) -> None:
+        if getattr(self, "browser", None) is not None:
+            self.browser.stdin.close()
+            self.browser.wait(timeout=30)
+
+    @task
+    def walk(self) -> None:
+        self.iteration += 1
+        journey = self.journeys[(self.iteration - 1) % len(self.journeys)]
+        started = time.time()
+        self.browser.stdin.write(
+            json.dumps(
+                {
+                    "run_id": f"locust-{self.environment.runner.__class__.__name__.lower()}",
+                    "journey": journey,
+                    "persona": self.persona,
+                    "iteration": self.iteration,
+                }
+            )
+            + "\n"
+        )
+        line = self.browser.stdout.readline()
+        if not line:
+            report(
+                self.environment,
+                journey,
+                "journey",
+                (time.time() - started) * 1000,
+                JourneyError("the journey browser process died"),
+            )
+            self.stop()
+            return
+        record = JourneyRecord.from_dict(json.loads(line))
+        for step in record.steps:
+            report(
+                self.environment,
+                journey,
+                step.name,
+                step.duration_ms,
+                None if step.ok else JourneyError(record.error or "step failed"),
+            )
+        failure = None
+        if record.verdict == Verdict.FAIL:
+            failure = JourneyError(record.error or "failed")
+        elif record.verdict == Verdict.DEGRADED:
+            failure = JourneyError(
+                "degraded: "
+                + "; ".join(
+                    record.soft_failures
+                    or [s.name + " over budget" for s in record.steps if s.over_budget]
+                )
+            )
+        report(self.environment, journey, "journey", record.duration_ms, failure)
+
+
+def report(
+    environment: Environment,
+    journey: str,
+    name: str,
+    milliseconds: float,
+    failure: Exception | None,
+) -> None:
+    environment.events.request.fire(
+        request_type=journey,
+        name=name,
+        response_time=milliseconds,
+        response_length=0,
+        exception=failure,
+        context={},
+    )

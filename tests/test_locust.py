@@ -1,0 +1,74 @@
+"""The synthetic patients on Locust's own distribution: a master and two workers on loopback,
+bounded in users (2) and time (15 s), against the embedded mock and portal."""
+
+from __future__ import annotations
+
+import csv
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+LOCUSTFILE = str(Path(__file__).resolve().parent.parent / "synthetic" / "locustfile.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_url):
+    port = str(_free_port())
+    locust = [sys.executable, "-m", "locust", "-f", LOCUSTFILE]
+    master = subprocess.Popen(
+        [
+            *locust,
+            "--master",
+            "--headless",
+            "-u",
+            "2",
+            "-r",
+            "2",
+            "-t",
+            "15s",
+            "--expect-workers",
+            "2",
+            "--master-bind-host",
+            "127.0.0.1",
+            "--master-bind-port",
+            port,
+            "--csv",
+            str(tmp_path / "stats"),
+            "--portal-url",
+            portal_url,
+            "--esia-url",
+            esia_url,
+            "--journeys",
+            "first_login,repeat_login",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    workers = [
+        subprocess.Popen(
+            [*locust, "--worker", "--master-host", "127.0.0.1", "--master-port", port],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    try:
+        output, _ = master.communicate(timeout=120)
+    finally:
+        for worker in workers:
+            worker.wait(timeout=60)
+    assert master.returncode == 0, output[-3000:]
+    rows = list(csv.DictReader((tmp_path / "stats_stats.csv").open(encoding="utf-8")))
+    journeys = {row["Type"]: row for row in rows if row["Name"] == "journey"}
+    assert set(journeys) == {"first_login", "repeat_login"}
+    assert sum(int(row["Request Count"]) for row in journeys.values()) >= 4
+    assert all(int(row["Failure Count"]) == 0 for row in rows)
+    steps = {row["Name"] for row in rows}
+    assert {"portal home", "redirect to ESIA", "login page", "cabinet data loaded"} <= steps
