@@ -56,5 +56,5 @@ command -v java >/dev/null || { log "installing a Java runtime for Allure"; apt_
 command -v npm >/dev/null || { log "installing Node.js and npm for the Allure CLI"; apt_install nodejs npm; }
 if [ ! -x node_modules/.bin/allure ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing the Allure CLI (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null
 fi

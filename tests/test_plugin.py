@@ -80,3 +80,19 @@ def test_a_deployed_mock_is_used_instead_of_an_embedded_one(pytester: pytest.Pyt
     pytester.runpytest_subprocess(
         "-p", "fixtures.plugin", "-q", "--esia-url", esia_url
     ).assert_outcomes(passed=1)
+
+
+def test_the_run_writes_environment_and_categories_for_allure(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        """
+        def test_uses_the_mock(esia_url):
+            assert esia_url.startswith("http://127.0.0.1:")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q", "--alluredir", "results")
+    result.assert_outcomes(passed=1)
+    environment = (pytester.path / "results" / "environment.properties").read_text()
+    assert "ESIA=http://127.0.0.1:" in environment
+    assert "Commit=" in environment
+    assert "Browser=" in environment
+    assert (pytester.path / "results" / "categories.json").exists()
