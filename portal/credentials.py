@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -50,9 +51,10 @@ class RsaSigner:
     def certificate_pem(self) -> str:
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
 
-    @property
+    @cached_property
     def certificate_hash(self) -> str:
-        """`client_certificate_hash`: uppercase hex Streebog-256 of the DER certificate."""
+        """`client_certificate_hash`: uppercase hex Streebog-256 of the DER certificate (pure
+        Python Streebog takes milliseconds; the certificate never changes)."""
         return gost.streebog256(self.certificate_der).hex().upper()
 
     def secret(self, message: bytes) -> str:
@@ -74,7 +76,7 @@ class GostSigner:
     def certificate_pem(self) -> str:
         return self.credentials.certificate_pem
 
-    @property
+    @cached_property
     def certificate_hash(self) -> str:
         return self.credentials.certificate_hash
 
