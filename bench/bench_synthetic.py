@@ -11,6 +11,7 @@ import argparse
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from fixtures.stack import embedded_stack
@@ -87,8 +88,6 @@ def main() -> None:
                 iterations=1,
                 output_dir=Path(out) / str(concurrency),
             )
-            import time
-
             start = time.perf_counter()
             with PeakMemory() as memory:
                 result = run_once(config, stack.portal_url, people)

@@ -93,10 +93,12 @@ def redirect_target(mock: MockEsia, request: Request) -> dict[str, str | None] |
     params = request.query_params
     if group == RouteGroup.AUTHORIZE:
         client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
-        if client_id and redirect_uri:
-            client = mock.store.client(client_id) or unregistered_client(client_id)
-            if mock.redirect_allowed(client, redirect_uri):
-                return {"redirect_uri": redirect_uri, "state": params.get("state")}
+        if (
+            client_id
+            and redirect_uri
+            and mock.redirect_allowed(mock.resolve_client(client_id), redirect_uri)
+        ):
+            return {"redirect_uri": redirect_uri, "state": params.get("state")}
         return None
     pending = mock.store.request(params.get("request_id", ""))
     if pending is not None:

@@ -109,7 +109,7 @@ class MemoryStore:
         self.reset()
 
     def reset(self) -> None:
-        with getattr(self, "_lock", threading.RLock()):
+        with self._lock:
             self._personas: dict[int, Persona] = {}
             self._logins: dict[str, int] = {}
             self._clients: dict[str, Client] = {}
