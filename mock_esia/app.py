@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +24,17 @@ from mock_esia.faults.book import FaultBook
 from mock_esia.faults.middleware import TRANSPORT_KEY, FaultMiddleware
 from mock_esia.faults.transport import transport_of
 from mock_esia.journal import Journal
-from mock_esia.keys import SigningKey
+from mock_esia.keys import GostSigningKey, SigningKey
 from mock_esia.people.presets import SEED_SPACE, PersonFactory
 from mock_esia.routegroups import ADMIN_PREFIX, USER_FACING, RouteGroup, route_group
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+LOG = logging.getLogger("mock_esia")
+# On every response to a request whose client_secret was checked by format only.
+LENIENT_HEADER = "X-Mock-Esia-Lenient"
+MAX_CLIENT_ID = 64
 TEMPLATES = Jinja2Templates(directory=PACKAGE_DIR / "templates")
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 
@@ -52,21 +57,42 @@ class MockEsia:
     store: MemoryStore = field(default_factory=MemoryStore)
     factory: PersonFactory = field(default_factory=PersonFactory)
     faults: FaultBook = field(default_factory=FaultBook)
+    gost_key: GostSigningKey = field(default_factory=GostSigningKey.generate)
     next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
 
     def __post_init__(self) -> None:
-        self.tokens = TokenIssuer(self.key, self.settings, self.clock)
+        self.tokens = TokenIssuer(self.key, self.settings, self.clock, self.gost_key)
         self.journal = Journal(self.settings.journal_size)
+        self._warned_lenient: set[str] = set()
 
     def resolve_client(self, client_id: str) -> Client:
         return self.store.client(client_id) or unregistered_client(client_id)
 
     def client_for(self, client_id: str) -> Client:
-        """The registered client, or the lenient stand-in unless only registered ones may log in."""
+        """The registered client, or the lenient stand-in unless only registered ones may log in.
+
+        ESIA answers a client it has no certificate for with ESIA-007005 (AISGorod#38)."""
+        if len(client_id) > MAX_CLIENT_ID:
+            raise EsiaError(Catalogue.INVALID_REQUEST, f"client_id longer than {MAX_CLIENT_ID}")
         client = self.store.client(client_id)
         if client is None and not self.settings.allow_unregistered_clients:
-            raise EsiaError(Catalogue.CERTIFICATE_MISMATCH, f"unknown client_id {client_id!r}")
+            raise EsiaError(
+                Catalogue.UNAUTHORIZED_CLIENT, f"no certificate registered for {client_id!r}"
+            )
         return client or unregistered_client(client_id)
+
+    def warn_lenient_once(self, client_id: str) -> None:
+        """One loud line per client whose signatures are not checked: a green run against a
+        lenient client says nothing about whether ESIA would accept it."""
+        if client_id in self._warned_lenient:
+            return
+        self._warned_lenient.add(client_id)
+        LOG.warning(
+            "client %r is checked LENIENTLY: its client_secret is not verified, so a login "
+            "that works here may fail at ESIA. Register it in a strict mode "
+            "(POST /__admin/clients with secret_mode 'gost' and its certificate).",
+            client_id,
+        )
 
     def redirect_allowed(self, client: Client, redirect_uri: str) -> bool:
         if self.store.client(client.client_id) is None:
@@ -147,7 +173,10 @@ def render(
 
 
 def esia_error_response(request: Request, exc: EsiaError) -> Response:
-    """The single place that decides the channel of an ESIA error."""
+    """The single place that decides the channel of an ESIA error. The detail (why) goes to the
+    journal; the relying party gets ESIA's description only."""
+    if exc.detail:
+        request.state.esia_detail = exc.detail[:300]
     if exc.redirect_uri:
         target = with_query(
             exc.redirect_uri,

@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--signing-key", type=Path, help="PEM RSA private key for JWTs")
     serve.add_argument("--signing-cert", type=Path, help="PEM certificate of that key")
     serve.add_argument(
+        "--token-alg",
+        choices=["RS256", "GOST3410_2012_256"],
+        default="RS256",
+        help="how tokens are signed (a registered client may choose its own with token_alg)",
+    )
+    serve.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -137,6 +143,7 @@ def serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         signing_key_path=args.signing_key,
         signing_certificate_path=args.signing_cert,
+        token_alg=args.token_alg,
         allow_unregistered_clients=not args.registered_clients_only,
         timestamp_skew_seconds=args.timestamp_skew,
         admin_token=args.admin_token,
@@ -167,7 +174,8 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(f"bad --fault: {_readable(exc)}")
     if args.write_cert:
         args.write_cert.parent.mkdir(parents=True, exist_ok=True)
-        args.write_cert.write_text(mock.key.certificate_pem)
+        key = mock.gost_key if args.token_alg.startswith("GOST") else mock.key
+        args.write_cert.write_text(key.certificate_pem)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
     server = uvicorn.Server(config)
 

@@ -92,6 +92,28 @@ class AdminClient:
             json={"client_id": client_id, "redirect_uris": redirect_uris, **options},
         )
 
+    def clients(self) -> list[dict]:
+        return self._call("GET", "/clients")
+
+    def signature_check(self, client_id: str | None) -> str | None:
+        """A warning when `client_id`'s signatures are not checked as ESIA checks them (it is
+        unregistered, lenient or legacy RSA), else None: a green run means little then."""
+        if not client_id:
+            return (
+                "the portal's client_id is unknown (--portal-client-id), so nobody knows "
+                "whether its signatures are checked: a green run says nothing about ESIA"
+            )
+        found = next((c for c in self.clients() if c["client_id"] == client_id), None)
+        mode = found["secret_mode"] if found else "unregistered"
+        if mode in ("gost", "pkcs7"):
+            return None
+        return (
+            f"the portal {client_id!r} is {mode} at the mock ESIA: its client_secret is not "
+            "checked as ESIA checks it, so a green run does not mean the login works against "
+            "ESIA. Register it strictly: POST /__admin/clients with secret_mode 'gost' and its "
+            "GOST certificate"
+        )
+
     def consents(self, oid: int | None = None, client_id: str | None = None) -> list[dict]:
         params = {k: v for k, v in {"oid": oid, "client_id": client_id}.items() if v is not None}
         return self._call("GET", "/consents", params=params)
@@ -107,8 +129,9 @@ class AdminClient:
             params["client_id"] = client_id
         return self._call("DELETE", "/consents", params=params)["revoked"]
 
-    def certificate_pem(self) -> str:
-        return self._call("GET", "/certificate")
+    def certificate_pem(self, alg: str | None = None) -> str:
+        """ESIA's token-signing certificate: of `alg` (RS256, GOST3410_2012_256) or the default."""
+        return self._call("GET", "/certificate", params={"alg": alg} if alg else None)
 
     def public_key_pem(self) -> str:
         return self._call("GET", "/public-key")

@@ -1,12 +1,16 @@
-"""Checks of `client_secret`, chosen per registered client.
+"""Checks of `client_secret`, chosen per registered client (`SecretMode`).
 
-- lenient (the default): present and decodable as base64 in either alphabet, padding optional;
-- pkcs7: a detached CMS signature verified against the client's certificate;
-- gost: a raw GOST R 34.10-2012 (256) signature, either byte order, plus
-  `client_certificate_hash` equal to the Streebog-256 of the certificate.
+Strict (`gost`, `pkcs7`) is what production ESIA enforces for a registered GOST certificate:
+- v2/v3 (`/v2/ac`, `/v3/te`): a raw GOST R 34.10-2012 signature (s‖r or CryptoPro's mirror, any
+  base64 alphabet, padding optional) over `client_id + scope + scope_org + timestamp + state +
+  redirect_uri` (`+ code` on `/v3/te`), and `client_certificate_hash` = Streebog-256 of the
+  certificate's DER. A PKCS#7 there is refused, as ESIA refuses it.
+- v1 (`/ac`, `/te`): a detached CMS whose signer is the GOST certificate, over
+  `scope + timestamp + client_id + state`. Attached content is refused.
+`legacy_rsa` keeps old RSA clients working (CMS by an RSA or EC certificate on every endpoint);
+`lenient` checks the format only and is reported as such on every request.
 
-What is signed depends on the endpoint (shared/docs/esia-protocol.md §2); `SignedRequest`
-lists every order a real client may use there.
+What is signed depends on the endpoint (shared/docs/esia-protocol.md §2 and §11).
 """
 
 from __future__ import annotations
@@ -76,7 +80,13 @@ def _wrong(detail: str) -> EsiaError:
     return EsiaError(Catalogue.CLIENT_SECRET_WRONG, detail)
 
 
-def verify_client_secret(client: Client, secret: str, request: SignedRequest) -> None:
+def _looks_like_cms(raw: bytes) -> bool:
+    return raw[:1] == b"\x30" and len(raw) > 128
+
+
+def verify_client_secret(client: Client, secret: str, request: SignedRequest) -> SecretMode:
+    """Raise ESIA-007053 unless `secret` is what ESIA would accept from this client; return the
+    mode the request was checked in, so that a lenient check can be reported."""
     try:
         raw = decode_base64_any(secret)
     except (binascii.Error, ValueError):
@@ -84,7 +94,7 @@ def verify_client_secret(client: Client, secret: str, request: SignedRequest) ->
     if not raw:
         raise _wrong("client_secret is empty")
     if client.secret_mode == SecretMode.LENIENT:
-        return
+        return SecretMode.LENIENT
     assert client.certificate_pem is not None  # the model refuses a strict mode without one
     der = certificate_der(client.certificate_pem)
     if request.generation != "v1":
@@ -94,15 +104,30 @@ def verify_client_secret(client: Client, secret: str, request: SignedRequest) ->
                 "client_certificate_hash is not the Streebog-256 of the registered "
                 "certificate's DER"
             )
-    messages = request.messages(client.accept_v1_order_on_v2)
     failure = ""
-    for message in messages:
+    for message in request.messages(client.accept_v1_order_on_v2):
         try:
-            if client.secret_mode == SecretMode.PKCS7:
-                pkcs7.verify_detached(raw, message, rsa_or_ec_certificate(client.certificate_pem))
-            else:
-                gost.verify_raw(raw, message, der)
-            return
+            _check_one(client, raw, message, der, request.generation)
+            return client.secret_mode
         except (pkcs7.Pkcs7Error, gost.GostError) as exc:
             failure = str(exc)
     raise _wrong(failure)
+
+
+def _check_one(client: Client, raw: bytes, message: bytes, der: bytes, generation: str) -> None:
+    if client.secret_mode == SecretMode.LEGACY_RSA:
+        pkcs7.verify_detached(
+            raw,
+            message,
+            der,
+            legacy_certificate=rsa_or_ec_certificate(client.certificate_pem or ""),
+            allow_attached=True,
+        )
+    elif generation == "v1":
+        pkcs7.verify_detached(raw, message, der)
+    elif _looks_like_cms(raw):
+        raise gost.GostError(
+            "a CMS/PKCS#7 signature on v2/v3: ESIA takes only a raw GOST signature there"
+        )
+    else:
+        gost.verify_raw(raw, message, der)

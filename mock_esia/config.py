@@ -15,6 +15,10 @@ class Settings:
     public_url: str | None = None
     code_ttl_seconds: int = 240
     access_token_ttl_seconds: int = 3600
+    # Production's id_token lives 3 hours (exp - iat = 10,800 s).
+    id_token_ttl_seconds: int = 10800
+    # How tokens are signed unless a client says otherwise: "RS256" or "GOST3410_2012_256".
+    token_alg: str = "RS256"  # noqa: S105 - an algorithm name, not a secret
     # How far a client's `timestamp` may be from the mock's clock (ESIA-007015 beyond it).
     timestamp_skew_seconds: int = 600
     lockout_threshold: int = 5

@@ -15,10 +15,15 @@ class CatalogueEntry:
     code: str
     oauth_error: str
     text: str
+    # ESIA names the missing parameter in brackets ("… parameter [client_certificate_hash].");
+    # every other description is its fixed text, with nothing appended.
+    names_parameter: bool = False
 
 
-def _entry(code: str, oauth_error: str, text: str) -> CatalogueEntry:
-    return CatalogueEntry(code, oauth_error, text)
+def _entry(
+    code: str, oauth_error: str, text: str, *, names_parameter: bool = False
+) -> CatalogueEntry:
+    return CatalogueEntry(code, oauth_error, text, names_parameter)
 
 
 class Catalogue:
@@ -38,10 +43,11 @@ class Catalogue:
         "access_denied",
         "The resource owner or authorization server denied the request",
     )
+    # As a live test stand wrote it when it had no certificate for the client (AISGorod#38).
     UNAUTHORIZED_CLIENT = _entry(
         "ESIA-007005",
         "unauthorized_client",
-        "The client is not authorized to request an authorization code using this method",
+        "The client is not authorized to request an access token using this method.",
     )
     INVALID_SCOPE = _entry(
         "ESIA-007006", "invalid_scope", "The requested scope is invalid, unknown, or malformed"
@@ -76,15 +82,17 @@ class Catalogue:
     )
     NO_SCOPE = _entry("ESIA-007013", "invalid_scope", "The request doesn't contain scope")
     MISSING_PARAMETER = _entry(
-        "ESIA-007014", "invalid_request", "The request doesn't contain the mandatory parameter"
+        "ESIA-007014",
+        "invalid_request",
+        "The request doesn't contain the mandatory parameter",
+        names_parameter=True,
     )
     BAD_TIMESTAMP = _entry("ESIA-007015", "invalid_request", "Неверное время запроса")
     REDIRECT_URI_NOT_ALLOWED = _entry(
         "ESIA-007023", "invalid_request", "Указанный redirect_uri не разрешён для системы"
     )
-    CLIENT_SECRET_WRONG = _entry(
-        "ESIA-007053", "invalid_client", "OAuthErrorEnum.clientSecretWrong"
-    )
+    # `access_denied`, as the test stand answered it (ilimurzin/esia#7, 2025).
+    CLIENT_SECRET_WRONG = _entry("ESIA-007053", "access_denied", "OAuthErrorEnum.clientSecretWrong")
     UNCONFIRMED_ACCOUNT = _entry(
         "ESIA-007055",
         "access_denied",
@@ -107,6 +115,8 @@ class EsiaError(Exception):
 
     `redirect_uri` is set only once the client and redirect URI have been checked: then the
     error goes back to the relying party; before that it is shown as a page (no open redirect).
+    `detail` says why, for the journal and the mock's log, where a developer looks; it never
+    reaches the relying party, which gets ESIA's own description and nothing more.
     """
 
     def __init__(
@@ -125,8 +135,9 @@ class EsiaError(Exception):
 
     @property
     def description(self) -> str:
-        text = self.entry.text + (f" [{self.detail}]" if self.detail else "")
-        return f"{self.entry.code}: {text}"
+        if self.entry.names_parameter and self.detail:
+            return f"{self.entry.code}: {self.entry.text} [{self.detail}]."
+        return f"{self.entry.code}: {self.entry.text}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,10 @@ class JournalEntry:
     status: int | None
     duration_ms: float
     faults: tuple[str, ...] = ()
+    # How client_secret was checked ("gost", "pkcs7", "legacy_rsa", "lenient"), when it was.
+    secret_check: str | None = None
+    # Why ESIA's error was raised (ESIA itself says only its code and text).
+    detail: str | None = None
 
     def view(self) -> dict:
         return asdict(self)

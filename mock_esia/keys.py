@@ -6,14 +6,22 @@ token); here the parsed key object is reused for every signature.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import core
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from mock_esia.crypto.gost import GostPrivateKey
+
+GOST_CURVE_OIDS = {"id-tc26-gost-3410-2012-256-paramSetB": "1.2.643.7.1.2.1.1.2"}
 
 
 @dataclass(frozen=True)
@@ -72,3 +80,73 @@ def self_signed_certificate(key: rsa.RSAPrivateKey, common_name: str) -> x509.Ce
         .not_valid_after(now + dt.timedelta(days=3650))
         .sign(key, hashes.SHA256())
     )
+
+
+def _der_sequence(*parts: bytes) -> bytes:
+    """A DER SEQUENCE of already encoded parts (asn1crypto has no GOST key types to build it)."""
+    body = b"".join(parts)
+    size = len(body)
+    if size < 0x80:
+        return b"\x30" + bytes([size]) + body
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return b"\x30" + bytes([0x80 | len(length)]) + length + body
+
+
+@dataclass(frozen=True)
+class GostSigningKey:
+    """The mock's GOST R 34.10-2012 (256, tc26 B) key for `GOST3410_2012_256` tokens, with a
+    self-signed test certificate that relying parties download from `/__admin/certificate`."""
+
+    key: GostPrivateKey
+    certificate_der: bytes
+
+    @property
+    def certificate_pem(self) -> str:
+        body = base64.b64encode(self.certificate_der).decode()
+        lines = "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+        return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
+
+    @classmethod
+    def generate(
+        cls, common_name: str = "mock ESIA GOST test signing key (NOT the real ESIA)"
+    ) -> GostSigningKey:
+        key = GostPrivateKey.generate()
+        x, y = key.public_point()
+        point = core.OctetString(x.to_bytes(32, "little") + y.to_bytes(32, "little")).dump()
+        algorithm = _der_sequence(
+            core.ObjectIdentifier("1.2.643.7.1.1.1.1").dump(),  # GOST R 34.10-2012 256
+            _der_sequence(
+                core.ObjectIdentifier(GOST_CURVE_OIDS[key.curve_name]).dump(),
+                core.ObjectIdentifier("1.2.643.7.1.1.2.2").dump(),  # Streebog-256
+            ),
+        )
+        spki = _der_sequence(
+            algorithm, core.BitString.load(core.OctetBitString(point).dump()).dump()
+        )
+        name = asn1_x509.Name.build(
+            {"common_name": common_name, "organization_name": "esia-e2e test double"}
+        )
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        signature_algorithm = {"algorithm": "1.2.643.7.1.1.3.2"}
+        tbs = asn1_x509.TbsCertificate(
+            {
+                "version": "v3",
+                "serial_number": x509.random_serial_number(),
+                "signature": signature_algorithm,
+                "issuer": name,
+                "validity": {
+                    "not_before": asn1_x509.Time({"utc_time": now - dt.timedelta(days=1)}),
+                    "not_after": asn1_x509.Time({"utc_time": now + dt.timedelta(days=3650)}),
+                },
+                "subject": name,
+                "subject_public_key_info": asn1_keys.PublicKeyInfo.load(spki),
+            }
+        )
+        certificate = asn1_x509.Certificate(
+            {
+                "tbs_certificate": tbs,
+                "signature_algorithm": signature_algorithm,
+                "signature_value": key.sign(tbs.dump()),
+            }
+        )
+        return cls(key, certificate.dump())

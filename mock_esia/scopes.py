@@ -50,6 +50,17 @@ _CATALOGUE = (
     Scope("kid_gender", "Просмотр пола ребенка"),
     Scope("kid_snils", "Просмотр СНИЛС ребенка"),
     Scope("kid_inn", "Просмотр ИНН ребенка"),
+    # Further scopes of the recommendations' list (shared/docs/esia-protocol.md §11).
+    Scope("citizenship", "Просмотр данных о вашем гражданстве"),
+    Scope("military_doc", "Просмотр данных вашего военного билета"),
+    Scope("residence_doc", "Просмотр данных вашего вида на жительство"),
+    Scope(
+        "temporary_residence_doc",
+        "Просмотр данных вашего разрешения на временное проживание",
+    ),
+    Scope("vehicles", "Просмотр данных о ваших транспортных средствах"),
+    Scope("usr_avt", "Просмотр вашего изображения (аватара)"),
+    Scope("self_employed", "Просмотр сведений о вашем статусе самозанятого"),
 )
 
 SCOPES: dict[str, Scope] = {scope.name: scope for scope in _CATALOGUE}
@@ -64,14 +75,16 @@ PERSON_FIELDS: dict[str, tuple[str, ...]] = {
     "birthplace": ("birthPlace",),
     "snils": ("snils",),
     "inn": ("inn",),
+    "citizenship": ("citizenship",),
 }
 # Which document types each scope opens on /rs/prns/{oid}/docs.
 DOCUMENT_SCOPES: dict[str, tuple[str, ...]] = {
-    "id_doc": ("RF_PASSPORT",),
+    "id_doc": ("RF_PASSPORT", "FID_DOC"),
     "medical_doc": ("MDCL_PLCY",),
     "drivers_licence_doc": ("RF_DRIVING_LICENSE",),
-    "birth_cert_doc": ("RF_BRTH_CERT",),
+    "birth_cert_doc": ("RF_BRTH_CERT", "FID_BRTH_CERT", "OLD_BRTH_CERT"),
     "foreign_passport_doc": ("FRGN_PASS",),
+    "military_doc": ("MLTR_ID",),
 }
 CONTACT_SCOPES: dict[str, tuple[str, ...]] = {
     "contacts": ("MBT", "EML", "PHN"),

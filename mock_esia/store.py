@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -265,7 +266,7 @@ class MemoryStore:
 
     # --- SSO sessions -------------------------------------------------------------------
     def open_session(self, oid: int, auth_time: float) -> SsoSession:
-        session = SsoSession(new_id(), oid, auth_time)
+        session = SsoSession(str(uuid.uuid4()), oid, auth_time)  # `urn:esia:sid` is a UUID
         with self._lock:
             self._sessions[session.sid] = session
         return session

@@ -62,13 +62,18 @@ class PortalState:
     async def _esia_certificate(self, http: httpx.AsyncClient) -> str:
         if self.settings.esia_certificate is not None:
             return self.settings.esia_certificate.read_text()
-        # The mock publishes its certificate; a real ESIA's is configured as a file.
-        response = await http.get(
-            f"{self.settings.esia_url.rstrip('/')}/__admin/certificate",
-            timeout=self.settings.back_channel_timeout_seconds,
-        )
-        response.raise_for_status()
-        return response.text
+        # The mock publishes its certificates (RS256 and GOST); a real ESIA's are configured
+        # as a file, which may hold both.
+        pems = []
+        for alg in ("RS256", "GOST3410_2012_256"):
+            response = await http.get(
+                f"{self.settings.esia_url.rstrip('/')}/__admin/certificate",
+                params={"alg": alg},
+                timeout=self.settings.back_channel_timeout_seconds,
+            )
+            response.raise_for_status()
+            pems.append(response.text)
+        return "\n".join(pems)
 
 
 ERRORS: dict[str, tuple[str, str, str]] = {

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         help="v2: /v2/ac + /v3/te (default); v1: the legacy /ac + /te",
     )
     parser.add_argument(
-        "--signature", choices=["gost", "pkcs7"], help="gost (default, v2 only) or pkcs7 (RSA CMS)"
+        "--signature",
+        choices=["gost", "pkcs7", "legacy_rsa"],
+        help="gost (default, v2: raw GOST), pkcs7 (v1: GOST CMS) or legacy_rsa (v1: RSA CMS)",
     )
     return parser
 

@@ -37,16 +37,19 @@ class PortalSettings:
     public_url: str | None = None
     # "v2": /v2/ac + /v3/te (the default, as ESIA wants now); "v1": the legacy /ac + /te.
     generation: str = "v2"
-    # "gost": raw GOST R 34.10-2012 signatures (v2 only); "pkcs7": CMS with an RSA certificate.
+    # "gost": raw GOST R 34.10-2012 signatures (v2); "pkcs7": a detached CMS by the same GOST
+    # key (v1); "legacy_rsa": a CMS by an RSA certificate (v1; production ESIA refuses RSA).
     signature: str = "gost"
 
     def __post_init__(self) -> None:
         if self.generation not in ("v1", "v2"):
             raise ValueError(f"generation must be v1 or v2, not {self.generation!r}")
-        if self.signature not in ("gost", "pkcs7"):
-            raise ValueError(f"signature must be gost or pkcs7, not {self.signature!r}")
+        if self.signature not in ("gost", "pkcs7", "legacy_rsa"):
+            raise ValueError(f"signature must be gost, pkcs7 or legacy_rsa, not {self.signature!r}")
         if self.generation == "v1" and self.signature == "gost":
             raise ValueError("the legacy v1 endpoints take PKCS#7 signatures: use signature=pkcs7")
+        if self.generation == "v2" and self.signature != "gost":
+            raise ValueError("ESIA's v2/v3 endpoints take only raw GOST signatures: use gost")
         if not 0 <= self.cabinet_failure_rate <= 1:
             raise ValueError("cabinet_failure_rate must be between 0 and 1")
         if self.back_channel_timeout_seconds <= 0:

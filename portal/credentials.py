@@ -1,9 +1,9 @@
 """The portal's own test keys and certificates, and the signature of its ESIA requests.
 
 Key pairs are generated into a git-ignored folder on first use: test credentials only, never
-registered with the real ESIA. Two signers, as ESIA's two endpoint generations want:
-GOST R 34.10-2012 raw signatures for `/v2/ac` and `/v3/te`, and detached PKCS#7 (CMS) with an
-RSA certificate for the legacy `/ac` and `/te`.
+registered with the real ESIA. Signers, as ESIA's endpoint generations want: GOST R 34.10-2012
+raw signatures for `/v2/ac` and `/v3/te`, a detached GOST CMS for the legacy `/ac` and `/te`,
+and (`legacy_rsa`) a detached CMS with an RSA certificate, which production ESIA no longer takes.
 """
 
 from __future__ import annotations
@@ -82,6 +82,15 @@ class GostSigner:
 
     def secret(self, message: bytes) -> str:
         return self.credentials.client_secret(message)
+
+
+@dataclass(frozen=True)
+class GostCmsSigner(GostSigner):
+    """The same GOST key, signing as the legacy v1 endpoints want: a detached CMS."""
+
+    def secret(self, message: bytes) -> str:
+        der = self.credentials.cms_detached(message)
+        return base64.urlsafe_b64encode(der).decode().rstrip("=")
 
 
 S = TypeVar("S")
@@ -167,4 +176,8 @@ def gost_signer(folder: Path, client_id: str) -> GostSigner:
 
 
 def load_signer(folder: Path, client_id: str, signature: str) -> Signer:
-    return gost_signer(folder, client_id) if signature == "gost" else rsa_signer(folder, client_id)
+    """`gost` (raw, v2/v3), `pkcs7` (GOST CMS, v1) or `legacy_rsa` (RSA CMS, v1)."""
+    if signature == "legacy_rsa":
+        return rsa_signer(folder, client_id)
+    credentials = gost_signer(folder, client_id).credentials
+    return GostCmsSigner(credentials) if signature == "pkcs7" else GostSigner(credentials)

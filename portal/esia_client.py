@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import httpx
-import jwt
-from cryptography import x509
 
 from portal.config import PortalSettings
 from portal.credentials import Signer
+from portal.id_token import IdTokenError, IdTokenValidator
 
 ESIA_TIMESTAMP = "%Y.%m.%d %H:%M:%S %z"
 
@@ -61,7 +60,9 @@ class EsiaClient:
     ) -> None:
         self.settings = settings
         self.signer = signer
-        self._esia_key = x509.load_pem_x509_certificate(esia_certificate_pem.encode()).public_key()
+        self._id_tokens = IdTokenValidator(
+            esia_certificate_pem, settings.client_id, settings.esia_issuer
+        )
         self._http = http
         self._base = settings.esia_url.rstrip("/")
         self._authorize_path, self._token_path = ENDPOINTS[settings.generation]
@@ -154,22 +155,11 @@ class EsiaClient:
             raise EsiaRejectedError(description or f"HTTP {response.status_code}")
         if body.get("state") != values["state"]:
             raise EsiaRejectedError("the token response does not echo our state")
-        claims = self._validate_id_token(str(body.get("id_token", "")))
-        return Tokens(str(body.get("access_token", "")), claims, int(claims["sub"]))
-
-    def _validate_id_token(self, token: str) -> dict:
         try:
-            return jwt.decode(
-                token,
-                self._esia_key,
-                algorithms=["RS256"],
-                audience=self.settings.client_id,
-                issuer=self.settings.esia_issuer,
-                options={"require": ["exp", "iss", "aud", "sub"]},
-                leeway=60,
-            )
-        except jwt.PyJWTError as exc:
+            claims = self._id_tokens.validate(str(body.get("id_token", "")))
+        except IdTokenError as exc:
             raise EsiaRejectedError(f"id_token rejected: {exc}") from None
+        return Tokens(str(body.get("access_token", "")), claims, claims["sub"])
 
     async def get(self, tokens: Tokens, path: str, **params: str) -> dict:
         response = await self._call(

@@ -1,9 +1,13 @@
-"""GOST R 34.10-2012 (256) keys, a test X.509 certificate, and raw signatures for ESIA v2/v3.
+"""GOST R 34.10-2012 (256) keys, a test X.509 certificate, raw signatures for ESIA v2/v3 and
+detached CMS signatures for the legacy v1 endpoints.
 
 ESIA's current endpoints take `client_secret` as a raw 64-byte GOST signature, URL-safe base64,
-and `client_certificate_hash` as the Streebog-256 of the DER certificate. The certificate here is
-self-signed and for tests only; its public key is encoded as RFC 4491 says (an OCTET STRING of
-X then Y, each little-endian).
+and `client_certificate_hash` as the Streebog-256 of the DER certificate. Signatures follow the
+convention of OpenSSL's GOST engine, BouncyCastle and CryptoPro: the digest is read as a
+little-endian number and the bytes are s‖r. gostcrypto reads the digest big-endian and writes
+r‖s, so its input is the reversed digest and its output is swapped: then `openssl dgst -verify`
+accepts the result (tests/test_gost_oracle.py). The certificate is self-signed and for tests
+only; its public key is encoded as RFC 4491 says (an OCTET STRING of X then Y, little-endian).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from asn1crypto import core, keys, x509
+from asn1crypto import algos, cms, core, keys, x509
 from gostcrypto import gosthash, gostsignature
 
 CURVE_NAME = "id-tc26-gost-3410-2012-256-paramSetB"
@@ -30,6 +34,12 @@ def _signer() -> gostsignature.GOST34102012:
 
 def streebog256(data: bytes) -> bytes:
     return bytes(gosthash.new("streebog256", data=data).digest())
+
+
+def sign_digest(private_key: bytes, digest: bytes) -> bytes:
+    """s‖r over `digest` read little-endian: what `openssl dgst -md_gost12_256 -sign` writes."""
+    r_s = bytes(_signer().sign(bytearray(private_key), bytearray(digest[::-1])))
+    return r_s[32:] + r_s[:32]
 
 
 class _GostKeyParameters(core.Sequence):
@@ -72,8 +82,52 @@ class GostCredentials:
         return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
 
     def sign(self, message: bytes) -> bytes:
-        """Raw r || s over Streebog-256 of the message."""
-        return bytes(_signer().sign(bytearray(self.private_key), bytearray(streebog256(message))))
+        """Raw s‖r over Streebog-256 of the message, in the interoperable convention."""
+        return sign_digest(self.private_key, streebog256(message))
+
+    def cms_detached(self, message: bytes) -> bytes:
+        """A detached CMS SignedData (DER) with signed attributes, as `openssl cms -sign` makes
+        it with a GOST key: what ESIA's legacy `/ac` and `/te` take as `client_secret`."""
+        certificate = x509.Certificate.load(self.certificate_der)
+        signed_attrs = cms.CMSAttributes(
+            [
+                {"type": "content_type", "values": ["data"]},
+                {"type": "message_digest", "values": [streebog256(message)]},
+                {
+                    "type": "signing_time",
+                    "values": [cms.Time({"utc_time": dt.datetime.now(dt.UTC)})],
+                },
+            ]
+        )
+        signature = sign_digest(self.private_key, streebog256(signed_attrs.dump()))
+        digest_algorithm = algos.DigestAlgorithm({"algorithm": DIGEST_OID})
+        signer = cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": cms.SignerIdentifier(
+                    {
+                        "issuer_and_serial_number": {
+                            "issuer": certificate.issuer,
+                            "serial_number": certificate.serial_number,
+                        }
+                    }
+                ),
+                "digest_algorithm": digest_algorithm,
+                "signed_attrs": signed_attrs,
+                "signature_algorithm": {"algorithm": PUBLIC_KEY_OID},
+                "signature": signature,
+            }
+        )
+        signed_data = cms.SignedData(
+            {
+                "version": "v1",
+                "digest_algorithms": [digest_algorithm],
+                "encap_content_info": {"content_type": "data"},
+                "certificates": [certificate],
+                "signer_infos": [signer],
+            }
+        )
+        return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
 
     def client_secret(self, message: bytes, reverse: bool = False) -> str:
         """URL-safe base64 without padding; `reverse` gives CryptoPro's mirrored byte order."""
@@ -118,7 +172,7 @@ def generate(common_name: str) -> GostCredentials:
         }
     )
     tbs_der = tbs.dump()
-    tbs_signature = bytes(signer.sign(bytearray(private), bytearray(streebog256(tbs_der))))
+    tbs_signature = sign_digest(private, streebog256(tbs_der))
     certificate = x509.Certificate(
         {
             "tbs_certificate": tbs,
@@ -133,3 +187,59 @@ def load(private_key: bytes, certificate_pem: str) -> GostCredentials:
     body = "".join(line for line in certificate_pem.strip().splitlines() if "-----" not in line)
     public = bytes(_signer().public_key_generate(bytearray(private_key)))
     return GostCredentials(private_key, public, base64.b64decode(body))
+
+
+# Parameter-set OIDs of 256-bit keys → gostcrypto's curve (CryptoPro's sets equal tc26 ones).
+_CURVES_256 = {
+    "1.2.643.7.1.2.1.1.1": "id-tc26-gost-3410-2012-256-paramSetA",
+    "1.2.643.7.1.2.1.1.2": "id-tc26-gost-3410-2012-256-paramSetB",
+    "1.2.643.7.1.2.1.1.3": "id-tc26-gost-3410-2012-256-paramSetC",
+    "1.2.643.7.1.2.1.1.4": "id-tc26-gost-3410-2012-256-paramSetD",
+    "1.2.643.2.2.35.1": "id-tc26-gost-3410-2012-256-paramSetB",
+    "1.2.643.2.2.35.2": "id-tc26-gost-3410-2012-256-paramSetC",
+    "1.2.643.2.2.35.3": "id-tc26-gost-3410-2012-256-paramSetD",
+    "1.2.643.2.2.36.0": "id-tc26-gost-3410-2012-256-paramSetB",
+    "1.2.643.2.2.36.1": "id-tc26-gost-3410-2012-256-paramSetD",
+}
+
+
+@dataclass(frozen=True)
+class GostVerifyingKey:
+    """ESIA's GOST token certificate's key, as gostcrypto takes it (x ‖ y big-endian)."""
+
+    curve_name: str
+    public_key: bytes
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        signer = gostsignature.new(
+            gostsignature.MODE_256, gostsignature.CURVES_R_1323565_1_024_2019[self.curve_name]
+        )
+        digest = bytearray(streebog256(message)[::-1])  # the convention: little-endian
+        for candidate in (signature, signature[::-1]):  # s‖r, or CryptoPro's mirror
+            if len(candidate) != 64:
+                return False
+            try:
+                if signer.verify(
+                    bytearray(self.public_key), digest, candidate[32:] + candidate[:32]
+                ):
+                    return True
+            except gostsignature.GOSTSignatureError:
+                continue
+        return False
+
+
+def verifying_key(certificate_der: bytes) -> GostVerifyingKey:
+    """The 256-bit GOST key of a certificate; `ValueError` when it has none."""
+    try:
+        spki = x509.Certificate.load(certificate_der)["tbs_certificate"]["subject_public_key_info"]
+        fields = core.Sequence.load(spki.dump())
+        algorithm = core.Sequence.load(fields[0].dump())
+        oid = core.ObjectIdentifier.load(algorithm[0].dump()).dotted
+        params = core.Sequence.load(algorithm[1].dump())
+        curve = _CURVES_256.get(core.ObjectIdentifier.load(params[0].dump()).dotted)
+        point = core.OctetString.load(core.OctetBitString.load(fields[1].dump()).native).native
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ValueError(f"not a GOST certificate: {exc}") from None
+    if oid != PUBLIC_KEY_OID or curve is None or len(point) != 64:
+        raise ValueError("not a GOST R 34.10-2012 256-bit certificate")
+    return GostVerifyingKey(curve, point[:32][::-1] + point[32:][::-1])

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a Debian machine that may reach only PyPI, apt and npm:
-#   .venv with the project, a Chromium Playwright can drive, ffmpeg for --video, the Allure CLI.
+#   .venv with the project, a Chromium Playwright can drive, OpenSSL's GOST engine (the signature
+#   oracle), ffmpeg for --video, the Allure CLI.
 # Fast when nothing changed: each step first checks whether it is needed.
 # Env: PYTHON (default python3), VENV (default .venv), WITH_VIDEO=0 skips ffmpeg.
 set -euo pipefail
@@ -43,6 +44,17 @@ elif command -v chromium >/dev/null || command -v chromium-browser >/dev/null; t
 else
   log "no Chromium found; installing Debian's chromium (Playwright cannot download browsers here)"
   apt_install chromium
+fi
+
+# 2b. OpenSSL's GOST engine: the oracle that GOST signatures are checked against (tests/gost_oracle.py).
+if ! openssl engine gost >/dev/null 2>&1; then
+  if [ "$IS_ROOT" = 1 ]; then
+    log "installing OpenSSL's GOST engine (libengine-gost-openssl), the signature oracle"
+    apt_install libengine-gost-openssl
+  else
+    log "OpenSSL's GOST engine is missing: the oracle tests will be skipped here" \
+        "(sudo apt-get install -y libengine-gost-openssl to run them; CI installs it)"
+  fi
 fi
 
 # 3. ffmpeg, so that pytest-playwright's --video works (Playwright cannot download its own).

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from fixtures.allure_support import write_run_files
 from fixtures.stack import embedded_stack
 from mock_esia.client import AdminClient, AdminError
 from portal.config import DEFAULT_SCOPES
@@ -127,6 +128,30 @@ def _live(config: RunConfig, portal_url: str, people: list[dict]) -> RunResult:
         return run_once(config, portal_url, people, tick)
 
 
+def _warn_unless_strict(
+    config: RunConfig, admin: AdminClient | None, client_id: str | None, portal_url: str
+) -> None:
+    """Say it, on stderr and in the report's environment, when the portal's signatures are not
+    checked as ESIA checks them: then a passing journey does not mean ESIA would let it in."""
+    problem = (
+        admin.signature_check(client_id)
+        if admin is not None
+        else "no mock admin API (--esia-url), so whether the portal's signatures are checked "
+        "is unknown"
+    )
+    if problem:
+        print(f"esia-e2e synth: WARNING: {problem}", file=sys.stderr, flush=True)
+    write_run_files(
+        config.alluredir,
+        {
+            "Portal": portal_url,
+            "Signatures": f"NOT CHECKED AS ESIA DOES: {problem}"
+            if problem
+            else f"checked strictly, as ESIA checks them (client {client_id})",
+        },
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     journeys = tuple(args.journey or ["first_login"])
@@ -152,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         with _target(args) as (portal_url, admin, client_id):
+            _warn_unless_strict(config, admin, client_id, portal_url)
             people = _prepare_users(args, admin, client_id, journeys)
 
             def once() -> Verdict:

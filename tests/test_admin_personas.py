@@ -68,7 +68,7 @@ def test_a_full_explicit_spec_is_accepted(esia_admin):
             "snils": "112-233-445 95",
             "level": "standard",
             "contacts": [{"id": 1, "type": "MBT", "value": "+7(999)0001122"}],
-            "documents": [{"id": 1, "type": "RF_PASSPORT", "series": "45 00", "number": "123456"}],
+            "documents": [{"id": 1, "type": "RF_PASSPORT", "series": "4500", "number": "123456"}],
         }
     )
     assert person["preset"] == "custom"

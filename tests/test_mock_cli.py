@@ -59,3 +59,37 @@ def test_bad_arguments_get_a_readable_message_and_exit_2(args, message):
     assert process.returncode == 2
     assert message in err
     assert "Traceback" not in err
+
+
+def test_token_alg_gost_signs_tokens_with_the_gost_certificate_it_writes(tmp_path: Path):
+    from mock_esia.clients import certificate_der
+    from mock_esia.crypto import gost
+
+    cert = tmp_path / "esia-gost.pem"
+    process = _start("--token-alg", "GOST3410_2012_256", "--write-cert", str(cert))
+    try:
+        url = re.search(r"serving at (http://\S+)", process.stdout.readline()).group(1)
+        served = httpx.get(f"{url}/__admin/certificate").text
+        rsa = httpx.get(f"{url}/__admin/certificate", params={"alg": "RS256"}).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert cert.read_text() == served != rsa
+    assert gost.public_key(certificate_der(served)).size == 32
+
+
+def test_a_lenient_client_is_warned_about_once_on_stderr():
+    from fixtures.esia_flow import AuthorizeParams
+
+    process = _start()
+    try:
+        url = re.search(r"serving at (http://\S+)", process.stdout.readline()).group(1)
+        for _ in range(3):
+            page = httpx.get(
+                f"{url}/aas/oauth2/v2/ac", params=AuthorizeParams(client_id="QUICK_START").query()
+            )
+            assert page.status_code == 200
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    assert err.count("'QUICK_START' is checked LENIENTLY") == 1

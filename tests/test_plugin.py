@@ -96,3 +96,37 @@ def test_the_run_writes_environment_and_categories_for_allure(pytester: pytest.P
     assert "Commit=" in environment
     assert "Browser=" in environment
     assert (pytester.path / "results" / "categories.json").exists()
+
+
+def test_a_portal_checked_leniently_is_a_warning_and_in_the_report_environment(
+    pytester: pytest.Pytester, esia_url
+):
+    """A green run against a lenient (or unregistered) portal says nothing about ESIA: the
+    plugin must say so where QA looks, in the warnings summary and the report."""
+    pytester.makepyfile("def test_uses_the_portal(portal_url):\n    assert portal_url\n")
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "fixtures.plugin",
+        "-q",
+        "--esia-url",
+        esia_url,
+        "--portal-url",
+        "http://127.0.0.1:9",
+        "--portal-client-id",
+        "NEVER_REGISTERED",
+        "--alluredir",
+        "results",
+    )
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*LenientPortalWarning*NEVER_REGISTERED*unregistered*"])
+    environment = (pytester.path / "results" / "environment.properties").read_text()
+    assert "Signatures=NOT CHECKED AS ESIA DOES" in environment
+
+
+def test_the_embedded_portal_is_checked_strictly_and_says_so(pytester: pytest.Pytester):
+    pytester.makepyfile("def test_uses_the_portal(portal_url):\n    assert portal_url\n")
+    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q", "--alluredir", "results")
+    result.assert_outcomes(passed=1)
+    assert "LenientPortalWarning" not in result.stdout.str()
+    environment = (pytester.path / "results" / "environment.properties").read_text()
+    assert "Signatures=checked strictly" in environment

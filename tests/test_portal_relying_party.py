@@ -193,15 +193,22 @@ def test_a_back_channel_slower_than_the_timeout_is_an_error_not_a_hang(
     assert "timeout" in page.text
 
 
-def test_the_legacy_generation_signs_pkcs7_and_logs_in(
-    browser, esia_url, esia_admin, persona, portal_factory
+@pytest.mark.parametrize("signature", ["pkcs7", "legacy_rsa"])
+def test_the_legacy_generation_signs_cms_and_logs_in(
+    browser, esia_url, esia_admin, persona, portal_factory, signature
 ):
-    portal = portal_factory(generation="v1", signature="pkcs7")
+    portal = portal_factory(generation="v1", signature=signature)
     page = log_in(browser, portal.url, esia_url, persona("verified"))
     assert str(page.url) == f"{portal.url}/cabinet"
     routes = [e["path"] for e in esia_admin.journal(client_id=portal.client_id)]
     assert "/aas/oauth2/ac" in routes
     assert "/aas/oauth2/te" in routes
+
+
+def test_the_portal_logs_in_with_gost_signed_tokens(browser, esia_url, persona, portal_factory):
+    portal = portal_factory(registration={"token_alg": "GOST3410_2012_256"})
+    page = log_in(browser, portal.url, esia_url, persona("verified"))
+    assert str(page.url) == f"{portal.url}/cabinet", page.text
 
 
 def test_a_callback_with_a_foreign_state_is_an_error_page_not_a_login(browser, portal_url):

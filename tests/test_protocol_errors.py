@@ -41,7 +41,7 @@ def _redirected_error(response: httpx.Response, params: AuthorizeParams) -> dict
         ({"scope": "openid telepathy"}, "ESIA-007006", "invalid_scope"),
         ({"timestamp": "25.11.2026 10:00"}, "ESIA-007015", "invalid_request"),
         ({"timestamp": esia_timestamp(-3600)}, "ESIA-007015", "invalid_request"),
-        ({"client_secret": "%%%not base64%%%"}, "ESIA-007053", "invalid_client"),
+        ({"client_secret": "%%%not base64%%%"}, "ESIA-007053", "access_denied"),
         ({"access_type": "forever"}, "ESIA-007003", "invalid_request"),
     ],
 )
@@ -81,12 +81,21 @@ def test_a_registered_client_redirects_only_to_its_own_uris(esia_http, esia_admi
     assert "ESIA-007023" in other.text
 
 
-def test_an_unknown_client_is_a_page_when_only_registered_clients_may_log_in():
+def test_an_unknown_client_is_esia_007005_when_only_registered_clients_may_log_in():
+    """ESIA answers a client it has no certificate for with 007005 `unauthorized_client`
+    (AISGorod#38): a page on authorize (no registered redirect to trust), 400 JSON on token."""
     app = create_app(Settings(allow_unregistered_clients=False))
     with ServerThread(app) as server, httpx.Client(base_url=server.url) as http:
         response = authorize(http, AuthorizeParams(client_id="NOBODY"))
+        token = exchange(http, AuthorizeParams(client_id="NOBODY"), "x")
     assert response.status_code == 400
-    assert "ESIA-007002" in response.text
+    assert 'data-code="ESIA-007005"' in response.text
+    assert "location" not in response.headers
+    assert token.status_code == 400
+    assert token.json()["error"] == "unauthorized_client"
+    assert token.json()["error_description"] == (
+        "ESIA-007005: The client is not authorized to request an access token using this method."
+    )
 
 
 def test_refused_consent_is_access_denied_esia_007004(esia_http, persona):
@@ -135,7 +144,7 @@ def fresh_code(esia_http, persona) -> tuple[AuthorizeParams, str]:
         ({"client_id": "SOMEONE_ELSE"}, "ESIA-007011", "invalid_grant"),
         ({"code": "not-a-code"}, "ESIA-007011", "invalid_grant"),
         ({"timestamp": "yesterday"}, "ESIA-007015", "invalid_request"),
-        ({"client_secret": "!!"}, "ESIA-007053", "invalid_client"),
+        ({"client_secret": "!!"}, "ESIA-007053", "access_denied"),
     ],
 )
 def test_token_errors_are_400_json_that_echo_the_state(esia_http, fresh_code, changes, code, error):

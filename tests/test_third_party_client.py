@@ -2,8 +2,9 @@
 
 esia-connector 0.16 is the only Python ESIA client on PyPI. It speaks the legacy endpoints
 (`/aas/oauth2/ac`, `/te`), signs with `openssl smime` and uses the PyJWT 1.x API, so it runs in
-an environment of its own (`.venv-thirdparty/`, made once and reused); the mock checks its
-signatures in strict PKCS#7 mode.
+an environment of its own (`.venv-thirdparty/`, made once and reused). It signs with RSA, which
+production ESIA no longer accepts, so the mock checks its signatures in the explicitly named
+`legacy_rsa` mode (strict modes refuse RSA, as ESIA does).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def registered_rp(esia_admin, rsa_pair, tmp_path) -> dict[str, str]:
     client_id = f"CONNECTOR_{uuid.uuid4().hex[:6].upper()}"
     redirect = "http://127.0.0.1:9/esia/callback"
     esia_admin.register_client(
-        client_id, [redirect], secret_mode="pkcs7", certificate_pem=cert.read_text()
+        client_id, [redirect], secret_mode="legacy_rsa", certificate_pem=cert.read_text()
     )
     public_key = tmp_path / "esia.pub.pem"
     public_key.write_text(esia_admin.public_key_pem())

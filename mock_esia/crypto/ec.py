@@ -82,20 +82,29 @@ class Curve:
         return result
 
 
-def gost_verify(curve: Curve, public_key: bytes, digest: bytes, signature: bytes) -> bool:
-    """GOST R 34.10-2012: signature = r ‖ s, key = x ‖ y, big-endian (gostcrypto's layout);
-    e is the digest as a big-endian number mod q (1 if that is 0)."""
-    size = len(signature) // 2
-    r = int.from_bytes(signature[:size], "big")
-    s = int.from_bytes(signature[size:], "big")
-    if not (0 < r < curve.q and 0 < s < curve.q):
+def gost_verify(curve: Curve, qx: int, qy: int, e: int, r: int, s: int) -> bool:
+    """GOST R 34.10-2012 verification of (r, s) over the digest number `e` with the key (qx, qy).
+
+    How bytes become these numbers (digest read little-endian, s‖r) is the caller's business:
+    `mock_esia.crypto.gost` does it the way OpenSSL's GOST engine and CryptoPro do.
+    """
+    if not (0 < r < curve.q and 0 < s < curve.q) or not curve.on_curve(qx, qy):
         return False
-    qx = int.from_bytes(public_key[:size], "big")
-    qy = int.from_bytes(public_key[size:], "big")
-    if not curve.on_curve(qx, qy):
-        return False
-    e = int.from_bytes(digest, "big") % curve.q or 1
+    e = e % curve.q or 1
     v = pow(e, -1, curve.q)
     z1, z2 = s * v % curve.q, -r * v % curve.q
     x = curve.affine_x(curve.linear_combination(z1, z2, qx, qy))
     return x is not None and x % curve.q == r
+
+
+def gost_sign(curve: Curve, private: int, e: int, nonce: int) -> tuple[int, int]:
+    """(r, s) of GOST R 34.10-2012 with the given nonce; `None`-free: the caller retries on 0.
+
+    The mock signs only its own test tokens with this; the nonce comes from `secrets`.
+    """
+    e = e % curve.q or 1
+    point = curve.linear_combination(nonce, 0, curve.gx, curve.gy)
+    x = curve.affine_x(point)
+    r = (x or 0) % curve.q
+    s = (r * private + nonce * e) % curve.q
+    return r, s

@@ -69,6 +69,12 @@ def _cookies(header: str) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
+_LENIENT = (
+    b"x-mock-esia-lenient",
+    b"client_secret checked by format only; register the client in a strict mode",
+)
+
+
 class FaultMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -101,9 +107,13 @@ class FaultMiddleware:
         selection = mock.faults.select(group, who.oid, who.client_id, mock.clock.time())
         status: list[int] = []
 
+        notes: dict = scope.setdefault("state", {})
+
         async def journaled_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
+                if notes.get("secret_check") == "lenient":
+                    message = {**message, "headers": [*message.get("headers", []), _LENIENT]}
             await send(message)
 
         try:
@@ -127,6 +137,8 @@ class FaultMiddleware:
                     status=status[0] if status else None,
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                     faults=tuple(selection.names),
+                    secret_check=notes.get("secret_check"),
+                    detail=notes.get("esia_detail"),
                 )
             )
 

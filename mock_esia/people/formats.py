@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 
-PASSPORT_SERIES = re.compile(r"^\d{2} \d{2}$")  # region ОКАТО + year of the blank
+# As ESIA's REST writes them (production sample): series "7899", unit code "198001".
+PASSPORT_SERIES = re.compile(r"^\d{4}$")  # region ОКАТО + year of the blank, no space
 PASSPORT_NUMBER = re.compile(r"^\d{6}$")
-UNIT_CODE = re.compile(r"^\d{3}-\d{3}$")  # код подразделения
+UNIT_CODE = re.compile(r"^\d{6}$")  # код подразделения, no dash
 # Birth certificate: a Roman numeral, a dash, two Cyrillic letters (`IV-МЮ`); six digits.
 BIRTH_CERTIFICATE_SERIES = re.compile(r"^[IVXLC]{1,6}-[А-ЯЁ]{2}$")
 BIRTH_CERTIFICATE_NUMBER = re.compile(r"^\d{6}$")
-DRIVING_LICENCE_SERIES = re.compile(r"^\d{2} (?:\d{2}|[А-ЯЁ]{2})$")
+DRIVING_LICENCE_SERIES = re.compile(r"^\d{2}(?:\d{2}|[А-ЯЁ]{2})$")  # "1222"; old: "77АВ"
+MILITARY_ID_SERIES = re.compile(r"^[А-ЯЁ]{2}$")
+MILITARY_ID_NUMBER = re.compile(r"^\d{7}$")
+FOREIGN_PASSPORT_SERIES = re.compile(r"^\d{2}$")
+FOREIGN_PASSPORT_NUMBER = re.compile(r"^\d{7}$")
 DRIVING_LICENCE_NUMBER = re.compile(r"^\d{6}$")
 ESIA_MOBILE = re.compile(r"^\+7\(9\d{2}\)\d{7}$")  # how ESIA writes mobiles: +7(9XX)XXXXXXX
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -39,6 +44,16 @@ def is_valid_birth_certificate(series: str | None, number: str) -> bool:
 def is_valid_driving_licence(series: str | None, number: str) -> bool:
     return bool(
         series and DRIVING_LICENCE_SERIES.match(series) and DRIVING_LICENCE_NUMBER.match(number)
+    )
+
+
+def is_valid_military_id(series: str | None, number: str) -> bool:
+    return bool(series and MILITARY_ID_SERIES.match(series) and MILITARY_ID_NUMBER.match(number))
+
+
+def is_valid_foreign_passport(series: str | None, number: str) -> bool:
+    return bool(
+        series and FOREIGN_PASSPORT_SERIES.match(series) and FOREIGN_PASSPORT_NUMBER.match(number)
     )
 
 

@@ -46,11 +46,17 @@ class AccountLevel(StrEnum):
 
 
 class DocType(StrEnum):
+    """ESIA's document types (shared/docs/esia-protocol.md §6 and §11)."""
+
     RF_PASSPORT = "RF_PASSPORT"
+    FID_DOC = "FID_DOC"  # a foreign citizen's identity document
     RF_DRIVING_LICENSE = "RF_DRIVING_LICENSE"
+    MLTR_ID = "MLTR_ID"  # военный билет
+    FRGN_PASS = "FRGN_PASS"  # noqa: S105 - заграничный паспорт, not a password
     MDCL_PLCY = "MDCL_PLCY"
     RF_BRTH_CERT = "RF_BRTH_CERT"
-    FRGN_PASS = "FRGN_PASS"  # noqa: S105 - a document type, not a password
+    FID_BRTH_CERT = "FID_BRTH_CERT"  # a birth certificate issued abroad
+    OLD_BRTH_CERT = "OLD_BRTH_CERT"  # a birth certificate of the USSR
 
 
 VerificationStatus = Literal["VERIFIED", "NOT_VERIFIED"]
@@ -73,6 +79,9 @@ class Document(_Strict):
     actNo: str | None = None
     actDate: str | None = None
     medicalOrg: str | None = None
+    # On a foreign passport: the name as written in it, in Latin letters.
+    lastName: str | None = None
+    firstName: str | None = None
 
     _dates = field_validator("issueDate", "expiryDate", "actDate")(_check_date)
 
@@ -83,14 +92,14 @@ class Document(_Strict):
             raise ValueError(f"{self.type.value}: {rule[1]}")
         passport = self.type == DocType.RF_PASSPORT
         if passport and self.issueId is not None and not formats.is_valid_unit_code(self.issueId):
-            raise ValueError("RF_PASSPORT: issueId (код подразделения) must be NNN-NNN")
+            raise ValueError("RF_PASSPORT: issueId (код подразделения) must be six digits")
         return self
 
 
 _DOCUMENT_RULES = {
     DocType.RF_PASSPORT: (
         lambda d: formats.is_valid_passport(d.series, d.number),
-        "series must be 'NN NN' and number six digits",
+        "series must be four digits (as ESIA writes it, no space) and number six digits",
     ),
     DocType.MDCL_PLCY: (
         lambda d: is_valid_enp(d.number),
@@ -103,7 +112,16 @@ _DOCUMENT_RULES = {
     ),
     DocType.RF_DRIVING_LICENSE: (
         lambda d: formats.is_valid_driving_licence(d.series, d.number),
-        "series must be 'NN NN' and number six digits",
+        "series must be four digits (or two digits and two Cyrillic letters), no space, "
+        "and number six digits",
+    ),
+    DocType.MLTR_ID: (
+        lambda d: formats.is_valid_military_id(d.series, d.number),
+        "series must be two Cyrillic letters and number seven digits",
+    ),
+    DocType.FRGN_PASS: (
+        lambda d: formats.is_valid_foreign_passport(d.series, d.number),
+        "series must be two digits and number seven digits",
     ),
 }
 

@@ -101,6 +101,8 @@ class PersonFactory:
                 fake.rf_passport(1, birth, today),
                 fake.oms_policy(2, birth, today),
                 fake.drivers_licence(3, birth, today),
+                fake.foreign_passport(4, today, last, first),
+                *([fake.military_id(5, birth, today)] if gender == "M" else []),
             ],
         )
 
@@ -118,7 +120,8 @@ def _without(persona: Persona, doc_type: DocType) -> None:
 
 
 def _verified(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """Confirmed account; passport, SNILS, INN, OMS policy, driver's licence; verified contacts."""
+    """Confirmed account; passport, SNILS, INN, OMS policy, driver's licence, foreign passport
+    (and a military ID for a man); verified contacts."""
     return factory.base(seed, today)
 
 

@@ -181,11 +181,11 @@ class EsiaPersonProvider(BaseProvider):
         issued_at = 45 if age >= 45 else 20 if age >= 20 else 14
         issue = min(self._date_after(add_years(birth, issued_at), 60), today)
         okato, region_name, _, _ = self.region()
-        unit = f"{self.random_int(100, 999)}-{self.random_int(1, 99):03d}"
+        unit = f"{self.random_int(100, 999)}{self.random_int(1, 99):03d}"
         return Document(
             id=doc_id,
             type=DocType.RF_PASSPORT,
-            series=f"{okato} {issue.year % 100:02d}",
+            series=f"{okato}{issue.year % 100:02d}",
             number=f"{self.random_int(100_000, 999_999)}",
             issueDate=format_date(issue),
             issueId=unit,
@@ -224,10 +224,40 @@ class EsiaPersonProvider(BaseProvider):
         return Document(
             id=doc_id,
             type=DocType.RF_DRIVING_LICENSE,
-            series=f"{self.random_int(10, 99)} {self.random_int(10, 99)}",
+            series=f"{self.random_int(10, 99)}{self.random_int(10, 99)}",
             number=f"{self.random_int(100_000, 999_999)}",
             issueDate=format_date(issue),
             expiryDate=format_date(add_years(issue, 10)),
+        )
+
+    def military_id(self, doc_id: int, birth: dt.date, today: dt.date) -> Document:
+        """A военный билет, issued at 18 to 27."""
+        issue = min(self._date_after(add_years(birth, 18), 9 * 365), today)
+        letters = "".join(self.random_element(SERIES_LETTERS) for _ in range(2))
+        return Document(
+            id=doc_id,
+            type=DocType.MLTR_ID,
+            series=letters,
+            number=f"{self.random_int(0, 9_999_999):07d}",
+            issueDate=format_date(issue),
+            issuedBy=f"Военный комиссариат г. {self.generator.city_name()}",
+        )
+
+    def foreign_passport(
+        self, doc_id: int, today: dt.date, last_name: str, first_name: str
+    ) -> Document:
+        """A заграничный паспорт (ten years), with the name in Latin letters."""
+        issue = today - dt.timedelta(days=self.random_int(30, 3600))
+        return Document(
+            id=doc_id,
+            type=DocType.FRGN_PASS,
+            series=f"{self.random_int(10, 99)}",
+            number=f"{self.random_int(0, 9_999_999):07d}",
+            issueDate=format_date(issue),
+            expiryDate=format_date(add_years(issue, 10)),
+            issuedBy=f"МВД {self.random_int(1, 99):02d}",
+            lastName=translit(last_name).upper(),
+            firstName=translit(first_name).upper(),
         )
 
     def esia_address(self, address_id: int, kind: str) -> Address:

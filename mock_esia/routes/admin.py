@@ -21,7 +21,17 @@ router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 Removable = Literal[
-    "passport", "oms", "drivers_licence", "snils", "inn", "kids", "mobile", "email", "addresses"
+    "passport",
+    "oms",
+    "drivers_licence",
+    "foreign_passport",
+    "military_id",
+    "snils",
+    "inn",
+    "kids",
+    "mobile",
+    "email",
+    "addresses",
 ]
 
 
@@ -90,6 +100,8 @@ def _apply(persona: Persona, overrides: dict[str, Any], remove: list[str]) -> Pe
         "passport": DocType.RF_PASSPORT,
         "oms": DocType.MDCL_PLCY,
         "drivers_licence": DocType.RF_DRIVING_LICENSE,
+        "foreign_passport": DocType.FRGN_PASS,
+        "military_id": DocType.MLTR_ID,
     }
     contacts_gone = {"mobile": ContactType.MBT, "email": ContactType.EML}
     for item in remove:
@@ -267,9 +279,13 @@ def revoke_consents(request: Request, oid: int = Query(...), client_id: str | No
 
 
 @router.get("/certificate", response_class=PlainTextResponse)
-def certificate(request: Request) -> str:
-    """The certificate relying parties verify ESIA's JWTs with (PEM)."""
-    return _mock(request).key.certificate_pem
+def certificate(request: Request, alg: Literal["RS256", "GOST3410_2012_256"] | None = None) -> str:
+    """The certificate relying parties verify ESIA's JWTs with (PEM): of the algorithm asked
+    for, else of the mock's default `--token-alg`."""
+    mock = _mock(request)
+    if (alg or mock.settings.token_alg) == "GOST3410_2012_256":
+        return mock.gost_key.certificate_pem
+    return mock.key.certificate_pem
 
 
 @router.get("/public-key", response_class=PlainTextResponse)

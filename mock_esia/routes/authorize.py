@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from mock_esia.app import MockEsia, render, with_query
 from mock_esia.client_secret import SignedRequest, verify_client_secret
+from mock_esia.clients import SecretMode
 from mock_esia.errors import Catalogue, EsiaError
 from mock_esia.people.model import Persona
 from mock_esia.routegroups import CONSENT_PATH, LOGIN_PATH
@@ -44,19 +45,34 @@ def check_timestamp(mock: MockEsia, value: str, **back: str | None) -> None:
         )
 
 
-@router.get("/aas/oauth2/ac")
-def authorize_v1(request: Request) -> Response:
-    return _authorize(request, "v1")
+@router.api_route("/aas/oauth2/ac", methods=["GET", "POST"])
+async def authorize_v1(request: Request) -> Response:
+    return _authorize(request, "v1", await _authorize_params(request))
 
 
-@router.get("/aas/oauth2/v2/ac")
-def authorize_v2(request: Request) -> Response:
-    return _authorize(request, "v2")
+@router.api_route("/aas/oauth2/v2/ac", methods=["GET", "POST"])
+async def authorize_v2(request: Request) -> Response:
+    return _authorize(request, "v2", await _authorize_params(request))
 
 
-def _authorize(request: Request, generation: str) -> Response:
+async def _authorize_params(request: Request) -> dict[str, str]:
+    """The query, or on a form POST (which ESIA also takes on `/ac`) the form over it."""
+    params = dict(request.query_params)
+    if request.method == "POST":
+        form = await request.form()
+        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    return params
+
+
+def record_secret_check(request: Request, mock: MockEsia, client_id: str, mode: SecretMode) -> None:
+    """For the journal and the `X-Mock-Esia-Lenient` header; a lenient client is warned about."""
+    request.state.secret_check = mode.value
+    if mode == SecretMode.LENIENT:
+        mock.warn_lenient_once(client_id)
+
+
+def _authorize(request: Request, generation: str, params: dict[str, str]) -> Response:
     mock = _mock(request)
-    params = request.query_params
     client_id = params.get("client_id")
     redirect_uri = params.get("redirect_uri")
     # Until client and redirect URI are known to be good, errors are pages: no open redirect.
@@ -87,7 +103,7 @@ def _authorize(request: Request, generation: str) -> Response:
         raise EsiaError(Catalogue.INVALID_REQUEST, f"access_type={access_type}", **back)
     check_timestamp(mock, params["timestamp"], **back)
     try:
-        verify_client_secret(
+        mode = verify_client_secret(
             client,
             params["client_secret"],
             SignedRequest(
@@ -103,6 +119,7 @@ def _authorize(request: Request, generation: str) -> Response:
         )
     except EsiaError as exc:
         raise EsiaError(exc.entry, exc.detail, **back) from None
+    record_secret_check(request, mock, client_id, mode)
 
     auth = mock.store.put_request(
         AuthRequest(
@@ -292,6 +309,7 @@ def _redirect_with_code(
         state=auth.state,
         remote_ip=request.client.host if request.client else "",
         user_agent=request.headers.get("user-agent", ""),
+        algorithm=mock.resolve_client(auth.client_id).token_alg,
     )
     mock.store.put_code(
         code,

@@ -81,15 +81,24 @@ def _embed_terms(request: Request) -> set[str]:
     return {t.strip() for t in match.group(1).split(",")} if match else set()
 
 
-def _collection(elements: list[dict], embed: bool, url: str) -> dict:
-    items: list = elements if embed else [f"{url}/{e['id']}" for e in elements]
+# What each kind of element says of itself (production samples: documents are EntityRoot).
+_STATE_FACTS = {"docs": "EntityRoot", "kids": "EntityRoot"}
+
+
+def _collection(elements: list[dict], embed: bool, url: str, kind: str) -> dict:
+    """ESIA's collection wrapper: links to the elements, or (embedded) the elements themselves,
+    each with its own `stateFacts` and `eTag` as ESIA embeds them."""
+    items: list = (
+        [_entity(e, kind) for e in elements] if embed else [f"{url}/{e['id']}" for e in elements]
+    )
     body = {"stateFacts": ["hasSize"], "size": len(items), "elements": items}
     body["eTag"] = _etag(body)
     return body
 
 
-def _entity(element: dict) -> dict:
-    return {"stateFacts": ["Identifiable"], **element, "eTag": _etag(element)}
+def _entity(element: dict, kind: str) -> dict:
+    facts = [_STATE_FACTS.get(kind, "Identifiable")]
+    return {"stateFacts": facts, **element, "eTag": _etag(element)}
 
 
 def _documents(grant: Grant, persona: Persona) -> list[dict]:
@@ -136,6 +145,13 @@ def _organizations(grant: Grant, _persona: Persona) -> list[dict]:
 def _vehicles(grant: Grant, _persona: Persona) -> list[dict]:
     if "vehicles" not in grant.scopes:
         raise RestError(RestCatalogue.SCOPE_NOT_ALLOWED)
+    return []  # synthetic patients own no vehicles
+
+
+def _roles(grant: Grant, _persona: Persona) -> list[dict]:
+    """`/roles` (scope `usr_org`): the organisations the person acts for, inline in ESIA."""
+    if "usr_org" not in grant.scopes:
+        raise RestError(RestCatalogue.SCOPE_NOT_ALLOWED)
     return []
 
 
@@ -146,14 +162,16 @@ _COLLECTIONS = {
     "kids": _kids,
     "orgs": _organizations,
     "vhls": _vehicles,
+    "roles": _roles,
 }
+# Collections whose elements ESIA always writes inline, never as links.
+_INLINE = frozenset({"roles"})
 
 
 def _person_view(grant: Grant, persona: Persona) -> dict:
     view: dict = {
         "stateFacts": ["EntityRoot"],
         "trusted": persona.trusted,
-        "citizenship": persona.citizenship,
         "status": "REGISTERED",
         "verifying": False,
         "containsUpCfmCode": False,
@@ -184,7 +202,7 @@ def person(request: Request, oid: int) -> JSONResponse:
             elements = _COLLECTIONS[path](grant, persona)
         except RestError:
             continue  # a nested collection without its scope is simply left out
-        body[name] = _collection(elements, rest == "elements", f"{base}/{path}")
+        body[name] = _collection(elements, rest == "elements", f"{base}/{path}", path)
     return JSONResponse(body)
 
 
@@ -194,9 +212,9 @@ def collection(request: Request, oid: int, collection: str) -> JSONResponse:
     reader = _COLLECTIONS.get(collection)
     if reader is None:
         raise RestError(RestCatalogue.NOT_FOUND)
-    embed = "elements" in _embed_terms(request)
+    embed = collection in _INLINE or "elements" in _embed_terms(request)
     url = f"{_base(request, mock)}/rs/prns/{oid}/{collection}"
-    return JSONResponse(_collection(reader(grant, persona), embed, url))
+    return JSONResponse(_collection(reader(grant, persona), embed, url, collection))
 
 
 @router.get("/rs/prns/{oid}/{collection}/{element_id}")
@@ -208,7 +226,7 @@ def element(request: Request, oid: int, collection: str, element_id: int) -> JSO
     found = next((e for e in reader(grant, persona) if e["id"] == element_id), None)
     if found is None:
         raise RestError(RestCatalogue.NOT_FOUND)
-    return JSONResponse(_entity(found))
+    return JSONResponse(_entity(found, collection))
 
 
 def _kid(grant: Grant, persona: Persona, kid_id: int) -> Kid:
@@ -235,7 +253,7 @@ def kid_documents(request: Request, oid: int, kid_id: int) -> JSONResponse:
     kid = _kid(grant, persona, kid_id)
     url = f"{_base(request, mock)}/rs/prns/{oid}/kids/{kid_id}/docs"
     embed = "elements" in _embed_terms(request)
-    return JSONResponse(_collection(_kid_documents(grant, kid), embed, url))
+    return JSONResponse(_collection(_kid_documents(grant, kid), embed, url, "docs"))
 
 
 @router.get("/rs/prns/{oid}/kids/{kid_id}/docs/{doc_id}")
@@ -245,4 +263,4 @@ def kid_document(request: Request, oid: int, kid_id: int, doc_id: int) -> JSONRe
     found = next((d for d in _kid_documents(grant, kid) if d["id"] == doc_id), None)
     if found is None:
         raise RestError(RestCatalogue.NOT_FOUND)
-    return JSONResponse(_entity(found))
+    return JSONResponse(_entity(found, "docs"))

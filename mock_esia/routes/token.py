@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from mock_esia.app import MockEsia
 from mock_esia.client_secret import SignedRequest, verify_client_secret
 from mock_esia.errors import Catalogue, EsiaError
-from mock_esia.routes.authorize import check_timestamp
+from mock_esia.routes.authorize import check_timestamp, record_secret_check
 from mock_esia.store import RefreshGrant
 
 router = APIRouter(include_in_schema=False)
@@ -50,10 +50,11 @@ async def _token(request: Request, generation: str) -> JSONResponse:
     if handler is None:
         raise EsiaError(Catalogue.UNSUPPORTED_GRANT_TYPE, params["grant_type"], state=state)
     check_timestamp(mock, params["timestamp"], state=state)
-    return handler(mock, params, generation)
+    return handler(request, mock, params, generation)
 
 
 def _verify_secret(
+    request: Request,
     mock: MockEsia,
     params: dict[str, str],
     generation: str,
@@ -62,7 +63,7 @@ def _verify_secret(
 ) -> None:
     try:
         client = mock.client_for(params["client_id"])
-        verify_client_secret(
+        mode = verify_client_secret(
             client,
             params["client_secret"],
             SignedRequest(
@@ -80,14 +81,19 @@ def _verify_secret(
         )
     except EsiaError as exc:
         raise EsiaError(exc.entry, exc.detail, state=params["state"]) from None
+    record_secret_check(request, mock, params["client_id"], mode)
 
 
-def _authorization_code(mock: MockEsia, params: dict[str, str], generation: str) -> JSONResponse:
+def _authorization_code(
+    request: Request, mock: MockEsia, params: dict[str, str], generation: str
+) -> JSONResponse:
     state = params["state"]
     _require(params, ("code", "redirect_uri"), state)
     if generation == "v3":
         _require(params, ("client_certificate_hash",), state)
-    _verify_secret(mock, params, generation, code=params["code"] if generation == "v3" else None)
+    _verify_secret(
+        request, mock, params, generation, code=params["code"] if generation == "v3" else None
+    )
     grant = mock.store.take_code(params["code"])
     if grant is None:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown or already used code", state=state)
@@ -108,10 +114,12 @@ def _authorization_code(mock: MockEsia, params: dict[str, str], generation: str)
     )
 
 
-def _refresh_token(mock: MockEsia, params: dict[str, str], generation: str) -> JSONResponse:
+def _refresh_token(
+    request: Request, mock: MockEsia, params: dict[str, str], generation: str
+) -> JSONResponse:
     state = params["state"]
     _require(params, ("refresh_token",), state)
-    _verify_secret(mock, params, generation, refresh_token=params["refresh_token"])
+    _verify_secret(request, mock, params, generation, refresh_token=params["refresh_token"])
     grant = mock.store.take_refresh(params["refresh_token"])
     if grant is None or grant.client_id != params["client_id"]:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
@@ -134,12 +142,17 @@ def _issue(
             Catalogue.INVALID_GRANT, "the account no longer exists", state=params["state"]
         )
     client_id = params["client_id"]
+    algorithm = mock.resolve_client(client_id).token_alg
     body: dict[str, object] = {
         "access_token": mock.tokens.access_token(
-            oid=oid, client_id=client_id, scopes=scopes, sid=sid
+            oid=oid, client_id=client_id, scopes=scopes, sid=sid, algorithm=algorithm
         ),
         "id_token": mock.tokens.id_token(
-            persona=persona, client_id=client_id, sid=sid, auth_time=auth_time
+            persona=persona,
+            client_id=client_id,
+            sid=sid,
+            auth_time=auth_time,
+            algorithm=algorithm,
         ),
         "expires_in": mock.settings.access_token_ttl_seconds,
         "state": params["state"],
@@ -152,7 +165,7 @@ def _issue(
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-GRANT_HANDLERS: dict[str, Callable[[MockEsia, dict[str, str], str], JSONResponse]] = {
+GRANT_HANDLERS: dict[str, Callable[[Request, MockEsia, dict[str, str], str], JSONResponse]] = {
     "authorization_code": _authorization_code,
     "refresh_token": _refresh_token,
 }
