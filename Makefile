@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup e2e test report lint bench serve flake-check clean
+.PHONY: setup e2e test report lint bench serve flake-check fuzz clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -30,6 +30,7 @@ report:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 ## make serve PERSONA=no_oms FAULT=maintenance:lasts=600,persona=@1 SEED=42: reproduce by hand.
 PERSONA ?= verified
@@ -43,6 +44,12 @@ RUNS ?= 10
 flake-check: setup
 	@for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS)"; \
 		$(PYTEST) e2e -q $(PYTEST_ARGS) || exit 1; done
+
+## make fuzz: schemathesis over the admin API and Hypothesis over the protocol and the portal,
+## many examples with fresh random seeds (make test runs the same suite bounded and seeded).
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/test_fuzz.py tests/test_hostile_input.py -q $(PYTEST_ARGS)
 
 ## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in the README.
 bench: setup

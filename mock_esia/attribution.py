@@ -10,10 +10,11 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mock_esia.bounds import MAX_ID
 from mock_esia.routegroups import RouteGroup
 
 if TYPE_CHECKING:
-    from mock_esia.app import MockEsia
+    from mock_esia.state import MockEsia
 
 SESSION_COOKIE = "ESIA_SESSION"
 
@@ -38,6 +39,11 @@ def _bearer_claims(authorization: str) -> dict:
     return claims if isinstance(claims, dict) else {}
 
 
+def _client_id(value: object) -> str | None:
+    """A client_id worth journaling: text of a real client_id's length, or nothing."""
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else None
+
+
 def attribute(
     mock: MockEsia,
     group: RouteGroup,
@@ -49,7 +55,7 @@ def attribute(
     store = mock.store
     if group in (RouteGroup.AUTHORIZE, RouteGroup.LOGOUT):
         session = store.session(cookies.get(SESSION_COOKIE))
-        return Who(session.oid if session else None, query.get("client_id"))
+        return Who(session.oid if session else None, _client_id(query.get("client_id")))
     if group in (RouteGroup.LOGIN, RouteGroup.CONSENT):
         pending = store.request(form.get("request_id") or query.get("request_id") or "")
         oid = pending.oid if pending else None
@@ -63,9 +69,11 @@ def attribute(
         grant = store.peek_code(params.get("code", "")) or store.peek_refresh(
             params.get("refresh_token", "")
         )
-        return Who(grant.oid if grant else None, params.get("client_id"))
+        return Who(grant.oid if grant else None, _client_id(params.get("client_id")))
     if group == RouteGroup.REST:
         claims = _bearer_claims(authorization)
         oid = claims.get("urn:esia:sbj_id")
-        return Who(oid if isinstance(oid, int) else None, claims.get("client_id"))
+        # Unverified: only to say whose request it is; a forged claim of the wrong type or size
+        # is not believed.
+        return Who(oid if type(oid) is int else None, _client_id(claims.get("client_id")))
     return Who()

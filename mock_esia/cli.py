@@ -14,6 +14,7 @@ from fastapi import HTTPException
 from pydantic import ValidationError
 
 from mock_esia.app import create_app
+from mock_esia.clients import is_loopback_host
 from mock_esia.config import DEFAULT_ISSUER, Settings
 from mock_esia.fault_syntax import FaultSyntaxError, parse_fault
 from mock_esia.faults.rules import FaultSpec
@@ -98,10 +99,6 @@ def _parser() -> argparse.ArgumentParser:
         help="write the JWT signing certificate (PEM) here for relying parties",
     )
     return parser
-
-
-def is_loopback_host(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _readable(exc: Exception) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
+
+from mock_esia.bounds import MAX_CLOCK_OFFSET_SECONDS
 
 
 class Clock:
@@ -17,12 +20,16 @@ class Clock:
         return self._offset
 
     def set_offset(self, seconds: float) -> None:
+        seconds = float(seconds)
+        if not math.isfinite(seconds) or abs(seconds) > MAX_CLOCK_OFFSET_SECONDS:
+            raise ValueError(
+                f"a clock offset must be finite and within {MAX_CLOCK_OFFSET_SECONDS} s"
+            )
         with self._lock:
-            self._offset = float(seconds)
+            self._offset = seconds
 
     def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._offset += float(seconds)
+        self.set_offset(self._offset + float(seconds))
 
     def time(self) -> float:
         return time.time() + self._offset

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +17,9 @@ from fastapi.templating import Jinja2Templates
 
 from portal.config import PortalSettings
 from portal.credentials import load_signer
-from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError, Tokens
+from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError
 from portal.patient import Refusal, load_patient, refusal
+from portal.sessions import MAX_PENDING_STATES, Session, SessionStore
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=PACKAGE_DIR / "templates")
@@ -27,17 +28,9 @@ CALLBACK_PATH = "/esia/callback"
 
 
 @dataclass
-class Session:
-    pending_states: set[str] = field(default_factory=set)
-    patient: dict | None = None
-    # Kept server-side only: the cabinet reads the patient from ESIA again with it.
-    tokens: Tokens | None = None
-
-
-@dataclass
 class PortalState:
     settings: PortalSettings
-    sessions: dict[str, Session] = field(default_factory=dict)
+    sessions: SessionStore = field(default_factory=SessionStore)
     esia: EsiaClient | None = None
     lock: asyncio.Lock | None = None
 
@@ -136,12 +129,26 @@ ERRORS: dict[str, tuple[str, str, str]] = {
 
 
 def _session(request: Request, state: PortalState) -> tuple[str, Session]:
+    """The browser's session, or a new one: only the login entry point opens sessions."""
     sid = request.cookies.get(SESSION_COOKIE)
-    if sid and sid in state.sessions:
-        return sid, state.sessions[sid]
-    sid = secrets.token_urlsafe(24)
-    state.sessions[sid] = Session()
-    return sid, state.sessions[sid]
+    session = state.sessions.get(sid)
+    if sid and session is not None:
+        return sid, session
+    return state.sessions.open()
+
+
+def _existing_session(request: Request, state: PortalState) -> Session | None:
+    return state.sessions.get(request.cookies.get(SESSION_COOKIE))
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _with_cookie(response: Response, sid: str) -> Response:
@@ -169,14 +176,27 @@ def _error_page(
 
 def create_app(settings: PortalSettings | None = None) -> FastAPI:
     settings = settings or PortalSettings.from_env()
-    app = FastAPI(title="Личный кабинет пациента (reference portal)", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Личный кабинет пациента (reference portal)",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # a patient portal publishes no API schema
+    )
     portal = PortalState(settings)
     app.state.portal = portal
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
 
+    def own_base(request: Request) -> str | None:
+        """`--public-url`; without it, the request's own base only on loopback (a developer's
+        machine). Never a `Host` header from elsewhere: it would become the `redirect_uri`."""
+        if settings.public_url:
+            return settings.public_url.rstrip("/")
+        if is_loopback_host(request.url.hostname or ""):
+            return str(request.base_url).rstrip("/")
+        return None
+
     def callback_url(request: Request) -> str:
-        base = settings.public_url or str(request.base_url)
-        return base.rstrip("/") + CALLBACK_PATH
+        return f"{own_base(request)}{CALLBACK_PATH}"
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -188,8 +208,12 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.get("/login")
     async def login(request: Request) -> Response:
+        if own_base(request) is None:
+            return _error_page(request, "esia_error", "the portal has no --public-url", 400)
         sid, session = _session(request, portal)
         state = str(uuid.uuid4())
+        if len(session.pending_states) >= MAX_PENDING_STATES:
+            session.pending_states.clear()  # abandoned attempts; the newest one counts
         session.pending_states.add(state)
         try:
             esia = await portal.client()
@@ -201,11 +225,12 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.get(CALLBACK_PATH)
     async def callback(request: Request) -> Response:
-        sid, session = _session(request, portal)
+        sid = request.cookies.get(SESSION_COOKIE) or ""
+        session = _existing_session(request, portal)
         params = request.query_params
         state = params.get("state")
-        if not state or state not in session.pending_states:
-            return _with_cookie(_error_page(request, "state_mismatch", status=400), sid)
+        if session is None or not state or state not in session.pending_states:
+            return _error_page(request, "state_mismatch", status=400)
         session.pending_states.discard(state)
         if params.get("error"):
             description = params.get("error_description", "")
@@ -237,8 +262,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.get("/cabinet", response_class=HTMLResponse)
     def cabinet(request: Request) -> Response:
-        _, session = _session(request, portal)
-        if session.patient is None:
+        session = _existing_session(request, portal)
+        if session is None or session.patient is None:
             return RedirectResponse("/", status_code=303)
         return TEMPLATES.TemplateResponse(
             request, "cabinet.html", {"timeout_ms": settings.cabinet_client_timeout_ms}
@@ -246,8 +271,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.get("/api/cabinet")
     async def cabinet_data(request: Request) -> Response:
-        _, session = _session(request, portal)
-        if session.patient is None or session.tokens is None:
+        session = _existing_session(request, portal)
+        if session is None or session.patient is None or session.tokens is None:
             return JSONResponse({"error": "not_logged_in"}, status_code=401)
         if settings.cabinet_delay_ms:
             await asyncio.sleep(settings.cabinet_delay_ms / 1000)
@@ -267,10 +292,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
 
     @app.get("/logout")
     async def logout(request: Request) -> Response:
-        sid = request.cookies.get(SESSION_COOKIE)
-        if sid:
-            portal.sessions.pop(sid, None)
-        home_url = (settings.public_url or str(request.base_url)).rstrip("/") + "/"
+        portal.sessions.drop(request.cookies.get(SESSION_COOKIE))
+        home_url = f"{own_base(request) or ''}/"
         try:
             target = (await portal.client()).logout_url(home_url)
         except (httpx.HTTPError, OSError):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
-from portal.app import create_app
+from portal.app import create_app, is_loopback_host
 from portal.config import PortalSettings
 
 
@@ -57,6 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = replace(PortalSettings.from_env(), **options)
     except ValueError as exc:
         print(f"portal: {exc}", file=sys.stderr)
+        return 2
+    if not settings.public_url and not is_loopback_host(args.host):
+        print(
+            f"portal: serving on {args.host} needs --public-url (PORTAL_PUBLIC_URL): the "
+            "redirect_uri sent to ESIA must come from configuration, not from a Host header",
+            file=sys.stderr,
+        )
         return 2
     config = uvicorn.Config(
         create_app(settings), host=args.host, port=args.port, log_level="warning"

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from asn1crypto import core, x509
-from gostcrypto import gosthash, gostsignature
+from gostcrypto import gostsignature
 
 from mock_esia.crypto.ec import Curve, gost_sign, gost_verify
+from mock_esia.crypto.streebog import digest as streebog_digest
 
 KEY_256_OIDS = frozenset({"1.2.643.7.1.1.1.1", "1.2.643.2.2.19"})  # 2012-256, 2001
 KEY_512_OIDS = frozenset({"1.2.643.7.1.1.1.2"})
@@ -71,14 +72,14 @@ class GostPublicKey:
 
 
 def streebog(data: bytes, bits: int = 256) -> bytes:
-    return bytes(gosthash.new(f"streebog{bits}", data=data).digest())
+    return streebog_digest(data, bits)
 
 
 @lru_cache(maxsize=128)
 def certificate_hash(certificate_der: bytes) -> str:
     """`client_certificate_hash`: uppercase hex Streebog-256 of the DER certificate.
 
-    Cached: pure-Python Streebog takes milliseconds, and a client's certificate rarely changes.
+    Cached: a client's certificate rarely changes.
     """
     return streebog(certificate_der).hex().upper()
 

@@ -23,6 +23,7 @@ from mock_esia.faults import transport
 from mock_esia.faults.book import Fault
 from mock_esia.faults.rules import FaultKind, esia_entry
 from mock_esia.journal import JournalEntry
+from mock_esia.responses import esia_error_response, redirect_target, render
 from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
 
 Message = dict[str, Any]
@@ -196,8 +197,6 @@ def maintenance_response(request: Request, group: RouteGroup, fault: Fault, mock
     if group == RouteGroup.REST:
         return JSONResponse({"code": "ESIA-007008", "message": text}, status_code=503)
     if group in USER_FACING:
-        from mock_esia.app import render  # the page layer, imported where it is used
-
         return render(
             request,
             "maintenance.html",
@@ -211,8 +210,6 @@ def maintenance_response(request: Request, group: RouteGroup, fault: Fault, mock
 def error_response(request: Request, fault: Fault, mock: Any) -> Response:
     spec = fault.spec
     if spec.esia_error is not None:
-        from mock_esia.app import esia_error_response, redirect_target
-
         target = redirect_target(mock, request)
         error = EsiaError(esia_entry(spec.esia_error), "injected by a fault rule", **(target or {}))
         return esia_error_response(request, error)

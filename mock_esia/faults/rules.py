@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mock_esia.bounds import (
+    MAX_ERROR_BODY,
+    MAX_ID,
+    MAX_LOGIN,
+    MAX_WINDOW_SECONDS,
+    within_window_bounds,
+)
 from mock_esia.errors import Catalogue
 from mock_esia.routegroups import RouteGroup
 
@@ -75,28 +83,50 @@ class FaultSpec(BaseModel):
         default_factory=lambda: ["all"], min_length=1
     )
     # For whom: everyone, one relying party, and/or one persona (oid or any of its logins).
-    client_id: str | None = None
+    client_id: str | None = Field(default=None, min_length=1, max_length=MAX_ID)
     persona: int | str | None = None
     # How long: until removed; the next `times` matching requests; and/or a window.
     times: int | None = Field(default=None, ge=1, le=1_000_000)
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
-    starts_in_seconds: float | None = Field(default=None, ge=0)
-    lasts_seconds: float | None = Field(default=None, gt=0)
+    starts_in_seconds: float | None = Field(
+        default=None, ge=0, le=MAX_WINDOW_SECONDS, allow_inf_nan=False
+    )
+    lasts_seconds: float | None = Field(
+        default=None, gt=0, le=MAX_WINDOW_SECONDS, allow_inf_nan=False
+    )
     # Reproducible chaos.
     probability: float = Field(default=1.0, gt=0, le=1)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
     # Parameters of the kinds.
     delay: Delay | None = None
     status: int | None = Field(default=None, ge=100, le=599)
     body: str | dict[str, Any] | list[Any] | None = None
-    content_type: str | None = None
-    esia_error: str | None = None
+    content_type: str | None = Field(default=None, max_length=200, pattern=r"^[\x20-\x7e]*$")
+    esia_error: str | None = Field(default=None, max_length=64)
     message: str | None = Field(default=None, max_length=500)
     stall_seconds: float = Field(default=30.0, gt=0, le=600)
     dribble_chunks: int = Field(default=10, ge=2, le=1000)
     dribble_seconds: float = Field(default=2.0, gt=0, le=600)
     note: str | None = Field(default=None, max_length=200)
+
+    _window_times = field_validator("starts_at", "ends_at")(within_window_bounds)
+
+    @field_validator("persona")
+    @classmethod
+    def _persona_is_an_oid_or_a_login(cls, value: int | str | None) -> int | str | None:
+        if isinstance(value, int) and not 0 < value < 2**63:
+            raise ValueError("an oid is a positive 64-bit number")
+        if isinstance(value, str) and not 0 < len(value) <= MAX_LOGIN:
+            raise ValueError(f"a login has 1 to {MAX_LOGIN} characters")
+        return value
+
+    @field_validator("body")
+    @classmethod
+    def _body_is_bounded(cls, value: object) -> object:
+        if value is not None and len(json.dumps(value, ensure_ascii=False)) > MAX_ERROR_BODY:
+            raise ValueError(f"the body may have at most {MAX_ERROR_BODY} characters")
+        return value
 
     @model_validator(mode="after")
     def _kind_has_its_parameters(self) -> FaultSpec:

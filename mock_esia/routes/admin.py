@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mock_esia.app import MockEsia
+from mock_esia.bounds import MAX_CLOCK_OFFSET_SECONDS, MAX_ID, MAX_SCOPES
 from mock_esia.clients import Client
 from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.model import ContactType, DocType, Persona
 from mock_esia.people.presets import PRESETS, SEED_SPACE, build_persona, preset_descriptions
 from mock_esia.routegroups import ADMIN_PREFIX
 from mock_esia.scopes import unknown_scopes
+from mock_esia.state import MockEsia
 from mock_esia.store import DuplicatePersonaError
 
 router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
@@ -55,10 +57,22 @@ class PersonaPatch(BaseModel):
 
 
 class ClockChange(BaseModel):
+    """Finite and within a century: a NaN or a huge offset would make every date unrepresentable."""
+
     model_config = ConfigDict(extra="forbid")
 
-    offset_seconds: float | None = None
-    advance_seconds: float | None = None
+    offset_seconds: float | None = Field(
+        default=None,
+        ge=-MAX_CLOCK_OFFSET_SECONDS,
+        le=MAX_CLOCK_OFFSET_SECONDS,
+        allow_inf_nan=False,
+    )
+    advance_seconds: float | None = Field(
+        default=None,
+        ge=-MAX_CLOCK_OFFSET_SECONDS,
+        le=MAX_CLOCK_OFFSET_SECONDS,
+        allow_inf_nan=False,
+    )
 
 
 def _mock(request: Request) -> MockEsia:
@@ -244,8 +258,8 @@ class ConsentGrant(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     oid: int
-    client_id: str = Field(min_length=1)
-    scopes: list[str] = Field(min_length=1)
+    client_id: str = Field(min_length=1, max_length=MAX_ID)
+    scopes: list[str] = Field(min_length=1, max_length=MAX_SCOPES)
 
 
 @router.post("/consents", status_code=201)
@@ -303,10 +317,20 @@ def get_clock(request: Request) -> dict:
 def set_clock(request: Request, body: ClockChange) -> dict:
     """Move "now" for codes, tokens and timestamps so that expiry is testable without waiting."""
     mock = _mock(request)
-    if body.offset_seconds is not None:
-        mock.clock.set_offset(body.offset_seconds)
-    if body.advance_seconds is not None:
-        mock.clock.advance(body.advance_seconds)
+    offset = body.offset_seconds if body.offset_seconds is not None else mock.clock.offset
+    offset += body.advance_seconds or 0.0
+    if abs(offset) > MAX_CLOCK_OFFSET_SECONDS:  # checked whole before anything changes
+        raise HTTPException(
+            422,
+            detail=[
+                {
+                    "loc": ["body", "advance_seconds"],
+                    "msg": f"the clock may be moved at most {MAX_CLOCK_OFFSET_SECONDS} s",
+                    "type": "value_error",
+                }
+            ],
+        )
+    mock.clock.set_offset(offset)
     return get_clock(request)
 
 
@@ -325,7 +349,7 @@ def resolve_fault_persona(mock: MockEsia, spec: FaultSpec) -> int | None:
     """A persona given by oid or by any login; a persona that does not exist is a 422."""
     if spec.persona is None:
         return None
-    if isinstance(spec.persona, int) or str(spec.persona).isdigit():
+    if isinstance(spec.persona, int) or _ASCII_DIGITS.fullmatch(str(spec.persona)):
         oid = int(spec.persona)
         if mock.store.persona(oid) is None:
             raise _fault_422(f"no persona with oid {oid}")
@@ -334,6 +358,9 @@ def resolve_fault_persona(mock: MockEsia, spec: FaultSpec) -> int | None:
     if found is None:
         raise _fault_422(f"no persona with the login {spec.persona!r}")
     return found.oid
+
+
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")  # not str.isdigit(): "²" is a digit to it
 
 
 def _fault_422(message: str) -> HTTPException:

@@ -5,20 +5,22 @@ from __future__ import annotations
 import hmac
 import math
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.app import MockEsia, render, with_query
 from mock_esia.client_secret import SignedRequest, verify_client_secret
 from mock_esia.clients import SecretMode
 from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.limits import fields_within_limits, off_the_loop
 from mock_esia.people.model import Persona
+from mock_esia.responses import render, with_query
 from mock_esia.routegroups import CONSENT_PATH, LOGIN_PATH
 from mock_esia.scopes import SCOPES, unknown_scopes
+from mock_esia.state import MockEsia
 from mock_esia.store import AuthRequest, CodeGrant, new_id
 from mock_esia.timestamps import parse_timestamp
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 SESSION_COOKIE = "ESIA_SESSION"
 _REQUIRED = ("client_secret", "scope", "state", "timestamp")
@@ -47,12 +49,12 @@ def check_timestamp(mock: MockEsia, value: str, **back: str | None) -> None:
 
 @router.api_route("/aas/oauth2/ac", methods=["GET", "POST"])
 async def authorize_v1(request: Request) -> Response:
-    return _authorize(request, "v1", await _authorize_params(request))
+    return await _authorize(request, "v1", await _authorize_params(request))
 
 
 @router.api_route("/aas/oauth2/v2/ac", methods=["GET", "POST"])
 async def authorize_v2(request: Request) -> Response:
-    return _authorize(request, "v2", await _authorize_params(request))
+    return await _authorize(request, "v2", await _authorize_params(request))
 
 
 async def _authorize_params(request: Request) -> dict[str, str]:
@@ -71,7 +73,7 @@ def record_secret_check(request: Request, mock: MockEsia, client_id: str, mode: 
         mock.warn_lenient_once(client_id)
 
 
-def _authorize(request: Request, generation: str, params: dict[str, str]) -> Response:
+async def _authorize(request: Request, generation: str, params: dict[str, str]) -> Response:
     mock = _mock(request)
     client_id = params.get("client_id")
     redirect_uri = params.get("redirect_uri")
@@ -103,7 +105,8 @@ def _authorize(request: Request, generation: str, params: dict[str, str]) -> Res
         raise EsiaError(Catalogue.INVALID_REQUEST, f"access_type={access_type}", **back)
     check_timestamp(mock, params["timestamp"], **back)
     try:
-        mode = verify_client_secret(
+        mode = await off_the_loop(
+            verify_client_secret,
             client,
             params["client_secret"],
             SignedRequest(

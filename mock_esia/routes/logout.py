@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.app import MockEsia, render
+from mock_esia.limits import fields_within_limits
+from mock_esia.responses import render
 from mock_esia.routegroups import LOGOUT_PATH
 from mock_esia.routes.authorize import SESSION_COOKIE
+from mock_esia.state import MockEsia
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 
 @router.get(LOGOUT_PATH)

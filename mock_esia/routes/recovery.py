@@ -9,15 +9,17 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.app import MockEsia, render, with_query
+from mock_esia.limits import fields_within_limits
 from mock_esia.people.model import ContactType
+from mock_esia.responses import render, with_query
 from mock_esia.routegroups import LOGIN_PATH, RECOVERY_PATH
+from mock_esia.state import MockEsia
 from mock_esia.store import OutboxMessage, Recovery, new_id
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 CODE_TTL_SECONDS = 300
 MAX_CODE_ATTEMPTS = 3
@@ -108,7 +110,8 @@ async def recovery_confirm(request: Request) -> Response:
     if persona is None:
         return _start_page(request, "", "Учётная запись не найдена")
     sent_to = str(form.get("sent_to", ""))  # masked already when the code page was made
-    if not hmac.compare_digest(str(form.get("code", "")).strip(), recovery.code):
+    typed = str(form.get("code", "")).strip()[:64].encode()  # bytes: any alphabet compares
+    if not hmac.compare_digest(typed, recovery.code.encode()):
         recovery.attempts += 1
         if recovery.attempts >= MAX_CODE_ATTEMPTS:
             mock.store.drop_recovery(recovery.id)

@@ -13,7 +13,6 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from mock_esia.app import MockEsia
 from mock_esia.errors import RestCatalogue, RestError
 from mock_esia.people.model import Kid, Persona
 from mock_esia.scopes import (
@@ -25,6 +24,7 @@ from mock_esia.scopes import (
     KID_SCOPES,
     PERSON_FIELDS,
 )
+from mock_esia.state import MockEsia
 
 router = APIRouter(include_in_schema=False)
 

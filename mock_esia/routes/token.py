@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from mock_esia.app import MockEsia
 from mock_esia.client_secret import SignedRequest, verify_client_secret
 from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.limits import fields_within_limits, off_the_loop
 from mock_esia.routes.authorize import check_timestamp, record_secret_check
+from mock_esia.state import MockEsia
 from mock_esia.store import RefreshGrant
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -50,10 +51,14 @@ async def _token(request: Request, generation: str) -> JSONResponse:
     if handler is None:
         raise EsiaError(Catalogue.UNSUPPORTED_GRANT_TYPE, params["grant_type"], state=state)
     check_timestamp(mock, params["timestamp"], state=state)
-    return handler(request, mock, params, generation)
+    try:
+        mock.client_for(params["client_id"])  # an unknown client is 007005 before anything else
+    except EsiaError as exc:
+        raise EsiaError(exc.entry, exc.detail, state=state) from None
+    return await handler(request, mock, params, generation)
 
 
-def _verify_secret(
+async def _verify_secret(
     request: Request,
     mock: MockEsia,
     params: dict[str, str],
@@ -63,7 +68,8 @@ def _verify_secret(
 ) -> None:
     try:
         client = mock.client_for(params["client_id"])
-        mode = verify_client_secret(
+        mode = await off_the_loop(
+            verify_client_secret,
             client,
             params["client_secret"],
             SignedRequest(
@@ -84,14 +90,17 @@ def _verify_secret(
     record_secret_check(request, mock, params["client_id"], mode)
 
 
-def _authorization_code(
+async def _authorization_code(
     request: Request, mock: MockEsia, params: dict[str, str], generation: str
 ) -> JSONResponse:
     state = params["state"]
     _require(params, ("code", "redirect_uri"), state)
     if generation == "v3":
         _require(params, ("client_certificate_hash",), state)
-    _verify_secret(
+    # The cheap check first: a code the mock never issued costs no signature verification.
+    if mock.store.peek_code(params["code"]) is None:
+        raise EsiaError(Catalogue.INVALID_GRANT, "unknown or already used code", state=state)
+    await _verify_secret(
         request, mock, params, generation, code=params["code"] if generation == "v3" else None
     )
     grant = mock.store.take_code(params["code"])
@@ -114,12 +123,14 @@ def _authorization_code(
     )
 
 
-def _refresh_token(
+async def _refresh_token(
     request: Request, mock: MockEsia, params: dict[str, str], generation: str
 ) -> JSONResponse:
     state = params["state"]
     _require(params, ("refresh_token",), state)
-    _verify_secret(request, mock, params, generation, refresh_token=params["refresh_token"])
+    if mock.store.peek_refresh(params["refresh_token"]) is None:
+        raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
+    await _verify_secret(request, mock, params, generation, refresh_token=params["refresh_token"])
     grant = mock.store.take_refresh(params["refresh_token"])
     if grant is None or grant.client_id != params["client_id"]:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
@@ -165,7 +176,9 @@ def _issue(
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-GRANT_HANDLERS: dict[str, Callable[[Request, MockEsia, dict[str, str], str], JSONResponse]] = {
+GRANT_HANDLERS: dict[
+    str, Callable[[Request, MockEsia, dict[str, str], str], Awaitable[JSONResponse]]
+] = {
     "authorization_code": _authorization_code,
     "refresh_token": _refresh_token,
 }

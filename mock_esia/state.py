@@ -1,0 +1,81 @@
+"""One mock ESIA's state: settings, keys, clock, store, faults, journal, and the rules that need
+all of them (which client may log in, where an error may be sent back). Handlers reach it
+through `request.app.state.mock`; nothing here knows about HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from mock_esia.clients import Client, is_loopback_uri, unregistered_client
+from mock_esia.clock import Clock
+from mock_esia.config import Settings
+from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.faults.book import FaultBook
+from mock_esia.journal import Journal
+from mock_esia.keys import GostSigningKey, SigningKey
+from mock_esia.people.presets import SEED_SPACE, PersonFactory
+from mock_esia.store import MemoryStore
+from mock_esia.tokens import TokenIssuer
+
+LOG = logging.getLogger("mock_esia")
+MAX_CLIENT_ID = 64
+
+
+@dataclass
+class MockEsia:
+    """Everything one mock instance knows; handlers reach it through `request.app.state.mock`."""
+
+    settings: Settings
+    key: SigningKey
+    clock: Clock = field(default_factory=Clock)
+    store: MemoryStore = field(default_factory=MemoryStore)
+    factory: PersonFactory = field(default_factory=PersonFactory)
+    faults: FaultBook = field(default_factory=FaultBook)
+    gost_key: GostSigningKey = field(default_factory=GostSigningKey.generate)
+    next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenIssuer(self.key, self.settings, self.clock, self.gost_key)
+        self.journal = Journal(self.settings.journal_size)
+        self._warned_lenient: set[str] = set()
+
+    def resolve_client(self, client_id: str) -> Client:
+        return self.store.client(client_id) or unregistered_client(client_id)
+
+    def client_for(self, client_id: str) -> Client:
+        """The registered client, or the lenient stand-in unless only registered ones may log in.
+
+        ESIA answers a client it has no certificate for with ESIA-007005 (AISGorod#38)."""
+        if len(client_id) > MAX_CLIENT_ID:
+            raise EsiaError(Catalogue.INVALID_REQUEST, f"client_id longer than {MAX_CLIENT_ID}")
+        client = self.store.client(client_id)
+        if client is None and not self.settings.allow_unregistered_clients:
+            raise EsiaError(
+                Catalogue.UNAUTHORIZED_CLIENT, f"no certificate registered for {client_id!r}"
+            )
+        return client or unregistered_client(client_id)
+
+    def warn_lenient_once(self, client_id: str) -> None:
+        """One loud line per client whose signatures are not checked: a green run against a
+        lenient client says nothing about whether ESIA would accept it."""
+        if client_id in self._warned_lenient:
+            return
+        self._warned_lenient.add(client_id)
+        LOG.warning(
+            "client %r is checked LENIENTLY: its client_secret is not verified, so a login "
+            "that works here may fail at ESIA. Register it in a strict mode "
+            "(POST /__admin/clients with secret_mode 'gost' and its certificate).",
+            client_id,
+        )
+
+    def redirect_allowed(self, client: Client, redirect_uri: str) -> bool:
+        if self.store.client(client.client_id) is None:
+            return is_loopback_uri(redirect_uri)
+        return client.allows_redirect(redirect_uri)
+
+    def take_seed(self) -> int:
+        seed = self.next_seed
+        self.next_seed = (self.next_seed + 1) % SEED_SPACE
+        return seed
