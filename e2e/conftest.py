@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 
+import allure
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
+from e2e.preflight import check_profile
 from fixtures.plugin import CONSOLE
+from fixtures.profile import Profile
+from mock_esia.client import AdminClient
 
 # The portal's help page «Почему я не могу войти в личный кабинет»; each scenario links to the
 # section of its reason. Point E2E_HELP_PAGE_URL at your portal's own page.
@@ -20,6 +25,33 @@ EPIC = "Вход в личный кабинет пациента"
 
 def help_section(reason: int) -> str:
     return f"{HELP_PAGE}#reason-{reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def portal_preflight(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    portal_url: str,
+    portal_profile: Profile,
+    esia_admin: AdminClient,
+) -> None:
+    """Once per worker, before the first scenario: the profile's locators are where it says,
+    or the session stops within seconds naming the key (`--no-preflight` skips it)."""
+    if request.config.getoption("--no-preflight"):
+        return
+    started = time.perf_counter()
+    mismatches = check_profile(browser, portal_url, portal_profile, esia_admin)
+    if not mismatches:
+        return
+    first = mismatches[0]
+    if first.screenshot:
+        allure.attach(first.screenshot, "preflight", allure.attachment_type.PNG)
+    pytest.exit(
+        f"preflight: the portal profile does not match the portal «{portal_profile.portal.name}»\n"
+        + first.describe()
+        + f"\n  (preflight took {time.perf_counter() - started:.1f} s)",
+        returncode=3,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -51,12 +83,3 @@ def _report_page_loads(nodeid: str, loads: list[int]) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as out:
             out.write(json.dumps({"test": nodeid, "loads": loads[0]}) + "\n")
-
-
-@pytest.fixture
-def portal_client_id(request: pytest.FixtureRequest) -> str:
-    """The portal's ESIA client_id (the embedded portal's, or --portal-client-id)."""
-    explicit = request.config.getoption("--portal-client-id")
-    if explicit:
-        return explicit
-    return request.getfixturevalue("portal_settings").client_id

@@ -16,9 +16,14 @@ from playwright.sync_api import Page
 
 from e2e.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
 from fixtures.personas import TestPersona
+from fixtures.profile import Profile
 
 StepRecorder = Callable[[str], AbstractContextManager[None]]
-AFTER_LOGIN = re.compile(r"/aas/oauth2/consent|/cabinet$")
+CONSENT_URL = re.compile(r"/aas/oauth2/consent")
+
+
+class ConsentAskedAgainError(AssertionError):
+    """Gosuslugi asked for consent where the journey promises it is remembered."""
 
 
 @contextlib.contextmanager
@@ -26,9 +31,9 @@ def no_steps(_name: str) -> Iterator[None]:
     yield
 
 
-def start_login(page: Page, step: StepRecorder = no_steps) -> EsiaLoginPage:
+def start_login(page: Page, profile: Profile, step: StepRecorder = no_steps) -> EsiaLoginPage:
     """Portal home → «Войти через Госуслуги» → the Gosuslugi login page."""
-    home = PortalHomePage(page)
+    home = PortalHomePage(page, profile)
     login = EsiaLoginPage(page)
     with step("portal home"):
         home.open()
@@ -38,49 +43,73 @@ def start_login(page: Page, step: StepRecorder = no_steps) -> EsiaLoginPage:
     return login
 
 
-def _logged_in(page: Page, patient: TestPersona, step: StepRecorder) -> CabinetPage:
-    """After the password: grant the rights if Gosuslugi asks, then wait for the cabinet."""
+def _logged_in(
+    page: Page,
+    patient: TestPersona,
+    profile: Profile,
+    step: StepRecorder,
+    *,
+    consent_remembered: bool = False,
+) -> CabinetPage:
+    """After the password: grant the rights if Gosuslugi asks (or fail, where consent must be
+    remembered), then wait for the portal's cabinet."""
     with step("login page"):
-        page.wait_for_url(AFTER_LOGIN)
-    if "/aas/oauth2/consent" in page.url:
+        page.wait_for_url(
+            lambda url: bool(CONSENT_URL.search(url) or profile.cabinet_url.search(url))
+        )
+    if CONSENT_URL.search(page.url):
+        if consent_remembered:
+            raise ConsentAskedAgainError(
+                "Gosuslugi asked for consent again although it had been granted before"
+            )
         with step("consent"):
             EsiaConsentPage(page).grant()
-    cabinet = CabinetPage(page)
+    cabinet = CabinetPage(page, profile)
     with step("callback"):
-        page.wait_for_url(re.compile(r"/cabinet$"))
+        page.wait_for_url(profile.cabinet_url)
     with step("cabinet data loaded"):
         cabinet.expect_patient(patient.full_name)
     return cabinet
 
 
 def first_login(
-    page: Page, patient: TestPersona, login: str | None = None, step: StepRecorder = no_steps
+    page: Page,
+    patient: TestPersona,
+    profile: Profile,
+    login: str | None = None,
+    step: StepRecorder = no_steps,
 ) -> CabinetPage:
     """Log in, grant the rights asked for the first time, land in the cabinet."""
-    start_login(page, step).log_in(login or patient.phone, patient.password)
-    return _logged_in(page, patient, step)
+    start_login(page, profile, step).log_in(login or patient.phone, patient.password)
+    return _logged_in(page, patient, profile, step)
 
 
-def repeat_login(page: Page, patient: TestPersona, step: StepRecorder = no_steps) -> CabinetPage:
-    """Log in again: with consent remembered, the cabinet comes straight after the password."""
-    return first_login(page, patient, step=step)
+def repeat_login(
+    page: Page, patient: TestPersona, profile: Profile, step: StepRecorder = no_steps
+) -> CabinetPage:
+    """Log in again: consent is remembered, so the cabinet comes straight after the password;
+    a consent page here fails the journey."""
+    start_login(page, profile, step).log_in(patient.phone, patient.password)
+    return _logged_in(page, patient, profile, step, consent_remembered=True)
 
 
 def wrong_password_then_right(
-    page: Page, patient: TestPersona, step: StepRecorder = no_steps
+    page: Page, patient: TestPersona, profile: Profile, step: StepRecorder = no_steps
 ) -> CabinetPage:
     """A mistyped password first: the login page keeps the login and says so; then the right one."""
-    login = start_login(page, step)
+    login = start_login(page, profile, step)
     with step("wrong password"):
         login.log_in(patient.phone, patient.password + "-typo")
         login.expect_wrong_password(patient.phone)
     login.log_in(patient.phone, patient.password)
-    return _logged_in(page, patient, step)
+    return _logged_in(page, patient, profile, step)
 
 
-def log_in_and_out(page: Page, patient: TestPersona, step: StepRecorder = no_steps) -> None:
-    """Log in, then «Выйти»: the portal and the ESIA session both end, the home page returns."""
-    cabinet = first_login(page, patient, step=step)
+def log_in_and_out(
+    page: Page, patient: TestPersona, profile: Profile, step: StepRecorder = no_steps
+) -> None:
+    """Log in, then «Выйти»: the portal and the ESIA session both end, the start page returns."""
+    cabinet = first_login(page, patient, profile, step=step)
     with step("logout"):
         cabinet.log_out()
-        PortalHomePage(page).expect_shown()
+        PortalHomePage(page, profile).expect_shown()

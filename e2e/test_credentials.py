@@ -19,36 +19,36 @@ pytestmark = [
 
 @allure.story("Неверный пароль, затем верный")
 @allure.severity(allure.severity_level.CRITICAL)
-def test_wrong_password_then_the_right_one_works(page: Page, persona):
+def test_wrong_password_then_the_right_one_works(page: Page, portal_profile, persona):
     """A mistyped password keeps the patient on the login page with a clear message and the
     login still filled in; the right password then leads on to the cabinet."""
     patient = persona("verified")
-    login = start_login(page)
+    login = start_login(page, portal_profile)
     login.log_in(patient.phone, "Esia-00000000")
     login.expect_wrong_password(patient.phone)
     login.log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
 
 
 @allure.story("Вход по телефону, email или СНИЛС")
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.parametrize("login_kind", ["phone", "email", "snils"])
-def test_login_by_phone_email_or_snils(page: Page, persona, login_kind):
+def test_login_by_phone_email_or_snils(page: Page, portal_profile, persona, login_kind):
     """Every login the help page names — mobile phone, e-mail, SNILS — gets the patient in."""
     patient = persona("verified")
-    start_login(page).log_in(getattr(patient, login_kind), patient.password)
+    start_login(page, portal_profile).log_in(getattr(patient, login_kind), patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
 
 
 @allure.story("Блокировка после нескольких неверных паролей")
 @allure.severity(allure.severity_level.NORMAL)
-def test_lockout_after_repeated_failures_shows_when_to_retry(page: Page, persona):
+def test_lockout_after_repeated_failures_shows_when_to_retry(page: Page, portal_profile, persona):
     """Five wrong passwords in a row lock the account; the page says when to try again, and
     even the right password is refused until then."""
     patient = persona("verified")
-    login = start_login(page)
+    login = start_login(page, portal_profile)
     for attempt in range(5):
         login.log_in(patient.phone, f"Esia-wrong-{attempt}")
     login.expect_locked_with_retry_time()
@@ -58,13 +58,15 @@ def test_lockout_after_repeated_failures_shows_when_to_retry(page: Page, persona
 
 @allure.story("Восстановление пароля")
 @allure.severity(allure.severity_level.CRITICAL)
-def test_password_recovery_end_to_end(page: Page, persona, esia_admin, report_secrets):
+def test_password_recovery_end_to_end(
+    page: Page, portal_profile, persona, esia_admin, report_secrets
+):
     """A patient who forgot the password follows «Восстановить пароль», gets a code by SMS,
     sets a new password and logs in with it."""
     patient = persona("verified")
     new_password = "Novyi-Parol-2026"
     report_secrets.append(new_password)
-    login = start_login(page)
+    login = start_login(page, portal_profile)
     login.open_recovery()
     recovery = EsiaRecoveryPage(page)
     recovery.request_code(patient.phone, channel="sms")
@@ -75,4 +77,4 @@ def test_password_recovery_end_to_end(page: Page, persona, esia_admin, report_se
     login.expect_password_changed_notice()
     login.log_in(patient.phone, new_password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient.full_name)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import allure
+import pytest
 from playwright.sync_api import Page
 
 from e2e.conftest import EPIC, help_section
@@ -19,11 +20,14 @@ pytestmark = [
 
 @allure.story("Медленная загрузка: крутится логотип")
 @allure.severity(allure.severity_level.NORMAL)
-def test_a_slow_cabinet_shows_the_spinning_logo_then_the_data(page: Page, persona, esia_faults):
+@pytest.mark.claim("loads_cabinet_data_separately")
+def test_a_slow_cabinet_shows_the_spinning_logo_then_the_data(
+    page: Page, portal_profile, persona, esia_faults
+):
     """While the cabinet's data takes its time (Gosuslugi answers each request 300 ms late),
     the portal's logo spins; then the patient's data appears."""
     patient = persona("verified")
-    cabinet = first_login(page, patient)
+    cabinet = first_login(page, patient, portal_profile)
     esia_faults.latency(300, persona=patient.oid, routes=["rest"])
     cabinet.reload_page()
     cabinet.expect_loading()
@@ -32,13 +36,14 @@ def test_a_slow_cabinet_shows_the_spinning_logo_then_the_data(page: Page, person
 
 @allure.story("Ошибка загрузки: перезагрузите страницу")
 @allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.claim("loads_cabinet_data_separately")
 def test_a_failed_load_shows_the_reload_message_and_reload_recovers(
-    page: Page, persona, esia_faults
+    page: Page, portal_profile, persona, esia_faults
 ):
     """When loading the cabinet's data fails once, the patient is asked to reload the page, and
     the reload button brings the data."""
     patient = persona("verified")
-    cabinet = first_login(page, patient)
+    cabinet = first_login(page, patient, portal_profile)
     esia_faults.add(
         "error",
         persona=patient.oid,
@@ -55,17 +60,21 @@ def test_a_failed_load_shows_the_reload_message_and_reload_recovers(
 
 @allure.story("Слишком долгая загрузка: браузер перестаёт ждать")
 @allure.severity(allure.severity_level.NORMAL)
-def test_a_load_longer_than_the_page_waits_asks_to_reload(page: Page, persona, esia_faults):
+@pytest.mark.claim("has_page_timeout")
+@pytest.mark.claim("loads_cabinet_data_separately")
+def test_a_load_longer_than_the_page_waits_asks_to_reload(
+    page: Page, portal_profile, persona, esia_faults
+):
     """The cabinet page gives up waiting after its timeout and asks to reload. Playwright's clock
     runs the page's timer forward, so the test does not wait those seconds."""
     patient = persona("verified")
-    cabinet = first_login(page, patient)
+    cabinet = first_login(page, patient, portal_profile)
     esia_faults.latency(1500, persona=patient.oid, routes=["rest"])
     page.clock.install()
     cabinet.reload_page()
     cabinet.expect_loading()
     with allure.step("Прошло больше времени, чем страница готова ждать"):
-        page.clock.fast_forward("00:09")
+        page.clock.fast_forward(int(portal_profile.timeouts.page_timeout_seconds * 1000) + 1000)
     cabinet.expect_reload_message()
     with allure.step("Госуслуги снова отвечают быстро"):
         esia_faults.clear()
@@ -75,13 +84,14 @@ def test_a_load_longer_than_the_page_waits_asks_to_reload(page: Page, persona, e
 
 @allure.story("Госуслуги отвечают порталу дольше допустимого")
 @allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.claim("explains_esia_unavailable")
 def test_a_slow_esia_back_channel_gives_the_portal_error_not_a_hang(
-    page: Page, persona, esia_faults
+    page: Page, portal_profile, persona, esia_faults
 ):
     """When Gosuslugi's token service does not answer the portal in time, the patient gets the
     portal's own «Госуслуги не отвечают» page after the portal's timeout, not an endless wait."""
     patient = persona("verified")
     esia_faults.add("stall", persona=patient.oid, routes=["token"], stall_seconds=15)
-    start_login(page).log_in(patient.phone, patient.password)
+    start_login(page, portal_profile).log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    PortalErrorPage(page).expect_kind("esia_unavailable", says="Попробуйте позднее")
+    PortalErrorPage(page, portal_profile).expect_kind("esia_unavailable")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import allure
+import pytest
 from playwright.sync_api import Page
 
 from e2e.conftest import EPIC, help_section
@@ -18,43 +19,48 @@ pytestmark = [
 
 @allure.story("Госуслуги показывают сообщение о технических работах")
 @allure.severity(allure.severity_level.CRITICAL)
-def test_gosuslugi_login_shows_the_maintenance_message(page: Page, persona, esia_faults):
+def test_gosuslugi_login_shows_the_maintenance_message(
+    page: Page, portal_profile, persona, esia_faults
+):
     """During maintenance the patient who tries to log in sees «Технические работы» with the
     expected end time, not a broken page."""
     patient = persona("verified")
     esia_faults.maintenance(persona=patient.oid, lasts_seconds=1800)
-    start_login(page).log_in(patient.phone, patient.password)
+    start_login(page, portal_profile).log_in(patient.phone, patient.password)
     EsiaMaintenancePage(page).expect_shown(with_end_time=True)
 
 
 @allure.story("Портал просит попробовать позднее (ESIA-007008)")
 @allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.claim("explains_esia_maintenance")
 def test_portal_says_try_later_when_the_back_channel_answers_007008(
-    page: Page, persona, esia_faults
+    page: Page, portal_profile, persona, esia_faults
 ):
     """When Gosuslugi's token service answers ESIA-007008 (maintenance) to the portal's server,
     the patient gets the portal's page saying to try later."""
     patient = persona("verified")
     esia_faults.maintenance(persona=patient.oid, routes=["token"])
-    start_login(page).log_in(patient.phone, patient.password)
+    start_login(page, portal_profile).log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    PortalErrorPage(page).expect_kind("esia_maintenance", says="Попробуйте позднее")
+    PortalErrorPage(page, portal_profile).expect_kind("esia_maintenance")
 
 
 @allure.story("Вход работает после окончания работ")
 @allure.severity(allure.severity_level.NORMAL)
-def test_login_works_once_the_maintenance_window_ends(page: Page, persona, esia_faults, esia_clock):
+def test_login_works_once_the_maintenance_window_ends(
+    page: Page, portal_profile, persona, esia_faults, esia_clock
+):
     """A maintenance window closes by itself: the patient who met it logs in, in the same
     browser, as soon as it is over. The mock's clock is moved, so nobody waits."""
     patient = persona("verified")
     with allure.step("Окно технических работ: 5 минут, и мы сейчас внутри него"):
         esia_clock.set_clock(offset_seconds=-301)
         esia_faults.maintenance(persona=patient.oid, lasts_seconds=300)
-    login = start_login(page)
+    login = start_login(page, portal_profile)
     login.log_in(patient.phone, patient.password)
     EsiaMaintenancePage(page).expect_shown(with_end_time=True)
     with allure.step("Время окна прошло"):
         esia_clock.set_clock(offset_seconds=0)
-    start_login(page).log_in(patient.phone, patient.password)
+    start_login(page, portal_profile).log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient.full_name)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from fixtures.allure_support import write_run_files
+from fixtures.profile import Profile, ProfileError, load_profile
 from fixtures.stack import embedded_stack
 from mock_esia.client import AdminClient, AdminError
-from portal.config import DEFAULT_SCOPES
+from synthetic import check_profile
 from synthetic import users as user_source
 from synthetic.budgets import BudgetError, Budgets
 from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
@@ -23,6 +25,10 @@ from synthetic.schedule import Schedule, parse_duration, webhook_alert
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="esia-e2e", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser(
+        "check-profile", help="check a portal profile against its portal (the preflight)"
+    )
+    check_profile.add_arguments(check)
     synth = sub.add_parser("synth", help="run the login journeys as synthetic patients")
     synth.add_argument(
         "--journey",
@@ -43,9 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--esia-url", help="the deployed mock ESIA behind it, for generated users")
     synth.add_argument("--esia-admin-token", help="admin token of that mock")
     synth.add_argument(
+        "--portal-profile",
+        type=Path,
+        default=os.environ.get("E2E_PORTAL_PROFILE") or None,
+        help="the portal profile (TOML); default: the reference portal's",
+    )
+    synth.add_argument(
         "--portal-client-id",
-        default="RMIS_PORTAL",
-        help="the portal's client_id, to grant consent for repeat_login",
+        help="the portal's client_id, to grant consent for repeat_login (default: the profile's)",
     )
     synth.add_argument("--budget", type=Path, help="per-step budgets (TOML or JSON)")
     synth.add_argument(
@@ -69,21 +80,30 @@ def _parser() -> argparse.ArgumentParser:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[tuple[str, AdminClient | None, str]]:
-    """(portal URL, admin client if people can be generated, portal client_id)."""
-    if args.portal_url:
+def _target(
+    args: argparse.Namespace, profile: Profile
+) -> Iterator[tuple[str, AdminClient | None, str]]:
+    """(portal URL, admin client if people can be generated, portal client_id): the profile's,
+    unless the command line says otherwise."""
+    portal_url = args.portal_url or profile.portal.base_url
+    client_id = args.portal_client_id or profile.portal.client_id
+    if portal_url:
         if args.esia_url:
             with AdminClient(args.esia_url, token=args.esia_admin_token) as admin:
-                yield args.portal_url.rstrip("/"), admin, args.portal_client_id
+                yield portal_url.rstrip("/"), admin, client_id
         else:
-            yield args.portal_url.rstrip("/"), None, args.portal_client_id
+            yield portal_url.rstrip("/"), None, client_id
         return
     with embedded_stack() as stack:
-        yield stack.portal_url, stack.admin, stack.portal.client_id
+        yield stack.portal_url, stack.admin, stack.client_id
 
 
 def _prepare_users(
-    args: argparse.Namespace, admin: AdminClient | None, client_id: str, journeys: tuple[str, ...]
+    args: argparse.Namespace,
+    admin: AdminClient | None,
+    client_id: str,
+    journeys: tuple[str, ...],
+    scopes: list[str],
 ) -> list[dict]:
     if args.accounts:
         return user_source.from_file(args.accounts)
@@ -94,7 +114,7 @@ def _prepare_users(
     people = user_source.generated(admin, args.users)
     if NEEDS_CONSENT & set(journeys):
         for person in people:
-            admin.grant_consent(person["oid"], client_id, DEFAULT_SCOPES.split())
+            admin.grant_consent(person["oid"], client_id, scopes)
     return people
 
 
@@ -154,6 +174,8 @@ def _warn_unless_strict(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "check-profile":
+        return check_profile.run(args)
     journeys = tuple(args.journey or ["first_login"])
     try:
         duration = parse_duration(args.duration) if args.duration else None
@@ -161,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         budgets = Budgets.load(args.budget) if args.budget else Budgets()
         if args.concurrency < 1 or args.users < 1 or (args.iterations or 1) < 1:
             raise ValueError("--concurrency, --users and --iterations must be at least 1")
-    except (ValueError, BudgetError) as exc:
+        profile = load_profile(args.portal_profile)
+    except (ValueError, BudgetError, ProfileError) as exc:
         print(f"esia-e2e synth: {exc}", file=sys.stderr)
         return 2
     config = RunConfig(
@@ -174,11 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         headed=args.headed,
         plain=args.plain,
         location=args.location,
+        profile=profile,
     )
     try:
-        with _target(args) as (portal_url, admin, client_id):
+        with _target(args, config.profile) as (portal_url, admin, client_id):
             _warn_unless_strict(config, admin, client_id, portal_url)
-            people = _prepare_users(args, admin, client_id, journeys)
+            people = _prepare_users(args, admin, client_id, journeys, config.profile.scopes)
 
             def once() -> Verdict:
                 result = _live(config, portal_url, people)

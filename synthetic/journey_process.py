@@ -5,17 +5,21 @@ Locust runs its users as gevent greenlets, and Playwright's sync API cannot run 
 monkey-patching; so each Locust user keeps one of these processes and talks to it over pipes.
 
     python -m synthetic.journey_process PORTAL_URL [BUDGET_FILE]
+
+The portal profile is `E2E_PORTAL_PROFILE` (the reference portal's when unset).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
+from fixtures.profile import load_profile
 from synthetic.budgets import Budgets
 from synthetic.worker import Task, WorkerConfig, run_journey
 
@@ -23,7 +27,8 @@ from synthetic.worker import Task, WorkerConfig, run_journey
 def main() -> int:
     portal_url = sys.argv[1]
     budgets = Budgets.load(Path(sys.argv[2])) if len(sys.argv) > 2 else Budgets()
-    config = WorkerConfig(portal_url, budgets, Path("reports/synthetic/traces"))
+    profile = load_profile(os.environ.get("E2E_PORTAL_PROFILE") or None)
+    config = WorkerConfig(portal_url, budgets, Path("reports/synthetic/traces"), profile=profile)
     with sync_playwright() as playwright:
         executable = resolve_executable(playwright.chromium.executable_path)
         launch: dict = {"headless": True}

@@ -18,6 +18,7 @@ needs the project set up (`make setup`) and reach to the portal and to the mock'
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -26,8 +27,8 @@ from typing import Any
 from locust import User, constant, events, task
 from locust.env import Environment
 
+from fixtures.profile import load_profile
 from mock_esia.client import AdminClient
-from portal.config import DEFAULT_SCOPES
 from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
 from synthetic.model import JourneyRecord, Verdict
 
@@ -37,7 +38,12 @@ def _options(parser: Any) -> None:
     parser.add_argument("--portal-url", default="http://localhost:8080", help="the portal")
     parser.add_argument("--esia-url", default="http://127.0.0.1:8090", help="the mock ESIA")
     parser.add_argument("--esia-admin-token", default=None, help="its admin token")
-    parser.add_argument("--portal-client-id", default="RMIS_PORTAL")
+    parser.add_argument(
+        "--portal-profile",
+        default=os.environ.get("E2E_PORTAL_PROFILE", ""),
+        help="the portal profile (TOML); default: the reference portal's",
+    )
+    parser.add_argument("--portal-client-id", default="", help="default: the profile's")
     parser.add_argument(
         "--journeys",
         default="first_login,repeat_login",
@@ -62,12 +68,14 @@ class SyntheticPatient(User):
         unknown = [j for j in self.journeys if j not in JOURNEYS]
         if unknown:
             raise ValueError(f"unknown journeys: {', '.join(unknown)}")
+        profile = load_profile(options.portal_profile or None)
+        client_id = options.portal_client_id or profile.portal.client_id
         with AdminClient(options.esia_url, token=options.esia_admin_token) as admin:
             self.persona = admin.create_persona("verified")
             if NEEDS_CONSENT & set(self.journeys):
-                admin.grant_consent(
-                    self.persona["oid"], options.portal_client_id, DEFAULT_SCOPES.split()
-                )
+                admin.grant_consent(self.persona["oid"], client_id, profile.scopes)
+        if options.portal_profile:
+            os.environ["E2E_PORTAL_PROFILE"] = options.portal_profile  # for the browser process
         command = [sys.executable, "-m", "synthetic.journey_process", options.portal_url]
         if options.budget_file:
             command.append(options.budget_file)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
 
+from fixtures.profile import Profile, load_profile
 from synthetic.budgets import Budgets
 from synthetic.model import JourneyRecord, Verdict, run_verdict
 from synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
@@ -31,6 +32,7 @@ class RunConfig:
     headed: bool = False
     plain: bool = False
     location: str = "local"
+    profile: Profile = field(default_factory=load_profile)
 
     @property
     def jsonl(self) -> Path:
@@ -89,7 +91,11 @@ def run_once(
     tasks: mp.Queue = context.Queue()
     results: mp.Queue = context.Queue()
     worker_config = WorkerConfig(
-        portal_url, config.budgets, config.output_dir / "traces", config.headed
+        portal_url,
+        config.budgets,
+        config.output_dir / "traces",
+        config.headed,
+        profile=config.profile,
     )
     workers = [
         context.Process(target=worker_main, args=(worker_config, tasks, results), daemon=True)

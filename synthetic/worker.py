@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
 from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
 from fixtures.personas import TestPersona, mask
+from fixtures.profile import Profile, load_profile
 from fixtures.redaction import redact, redact_trace
 from synthetic.budgets import Budgets
 from synthetic.journeys import run, soft_checks
@@ -36,6 +37,7 @@ class WorkerConfig:
     budgets: Budgets
     traces_dir: Path
     headed: bool = False
+    profile: Profile = field(default_factory=load_profile)
 
 
 def run_journey(browser: Browser, config: WorkerConfig, task: Task) -> JourneyRecord:
@@ -55,8 +57,8 @@ def run_journey(browser: Browser, config: WorkerConfig, task: Task) -> JourneyRe
     )
     start = time.perf_counter()
     try:
-        run(task.journey, page, patient, timer)
-        record.soft_failures = soft_checks(page, task.journey)
+        run(task.journey, page, patient, config.profile, timer)
+        record.soft_failures = soft_checks(page, task.journey, config.profile)
     except Exception as exc:  # any failure ends this journey, never the worker
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         record.error = redact(f"{type(exc).__name__}: {first_line}", [patient.password])

@@ -55,16 +55,17 @@ def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_u
         subprocess.Popen(
             [*locust, "--worker", "--master-host", "127.0.0.1", "--master-port", port],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(tmp_path / f"worker-{n}.log", "w"),  # noqa: SIM115
         )
-        for _ in range(2)
+        for n in range(2)
     ]
     try:
         output, _ = master.communicate(timeout=120)
     finally:
         for worker in workers:
             worker.wait(timeout=60)
-    assert master.returncode == 0, output[-3000:]
+    worker_logs = "\n".join((tmp_path / f"worker-{n}.log").read_text()[-1500:] for n in range(2))
+    assert master.returncode == 0, output[-2000:] + "\n--- workers ---\n" + worker_logs
     rows = list(csv.DictReader((tmp_path / "stats_stats.csv").open(encoding="utf-8")))
     journeys = {row["Type"]: row for row in rows if row["Name"] == "journey"}
     assert set(journeys) == {"first_login", "repeat_login"}

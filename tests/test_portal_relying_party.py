@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import httpx
 import pytest
 
-from fixtures.plugin import register_portal
+from fixtures.reference_portal import register_portal
 from mock_esia.runner import ServerThread
 from portal.app import create_app as create_portal
 from portal.config import PortalSettings

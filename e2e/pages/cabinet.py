@@ -1,42 +1,63 @@
 from __future__ import annotations
 
-import re
-
 import allure
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+
+from fixtures.profile import LocatorSpec, Profile
 
 
 class CabinetPage:
-    """The patient's cabinet: data arrives by fetch behind a spinning logo."""
+    """The patient's cabinet, located through the portal profile's `[locators]`. Texts are
+    compared case-insensitively with whitespace normalised, and only what is visible counts."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        self.loader = page.get_by_role("status", name="Загрузка")
-        self.patient_name = page.get_by_test_id("patient-name")
-        self.policy = page.get_by_test_id("patient-oms")
-        self.children = page.get_by_test_id("child")
-        self.reload_message = page.get_by_test_id("reload-message")
-        self.reload_button = page.get_by_role("button", name="Перезагрузить")
-        self.logout_link = page.get_by_role("link", name="Выйти")
+        self.profile = profile
+        found = profile.locators
+        self.patient_name = found.patient_name.resolve(page)
+        self.policy = self._optional(found.policy_number)
+        self.loader = self._optional(found.loader)
+        self.children = self._optional(found.child)
+        self.reload_message = self._optional(found.reload_message)
+        self.reload_button = self._optional(found.reload_button)
+        self.logout_link = found.logout.resolve(page)
+
+    def _optional(self, spec: LocatorSpec | None) -> Locator | None:
+        return spec.resolve(self.page) if spec else None
+
+    @staticmethod
+    def _needed(locator: Locator | None, key: str) -> Locator:
+        if locator is None:
+            raise AssertionError(f"the portal profile has no [locators] {key}")
+        return locator
 
     def expect_patient(self, full_name: str) -> None:
         with allure.step("В личном кабинете показаны ФИО пациента"):
-            expect(self.page).to_have_url(re.compile(r"/cabinet$"))
-            expect(self.patient_name).to_have_text(full_name)
-            expect(self.loader).to_be_hidden()
+            expect(self.page).to_have_url(self.profile.cabinet_url)
+            expect(self.patient_name).to_be_visible()
+            expect(self.patient_name).to_have_text(full_name, ignore_case=True)
+            if self.loader is not None:
+                expect(self.loader).to_be_hidden()
 
     def expect_policy(self, number: str) -> None:
         with allure.step("Показан номер полиса ОМС"):
-            expect(self.policy).to_have_text(number)
+            policy = self._needed(self.policy, "policy_number")
+            expect(policy).to_be_visible()
+            expect(policy).to_contain_text(number, use_inner_text=True)
 
     def expect_child_without_policy(self, child_name: str) -> None:
         with allure.step("Ребёнок без полиса ОМС показан с предупреждением"):
-            child = self.children.filter(has_text=child_name)
-            expect(child.get_by_test_id("child-no-policy")).to_contain_text("полис ОМС не указан")
+            child = self._needed(self.children, "child").filter(has_text=child_name)
+            spec = self.profile.locators.child_without_policy
+            warning = self._needed(spec.resolve(child) if spec else None, "child_without_policy")
+            expect(warning).to_be_visible()
+            expect(warning).to_contain_text(
+                self.profile.texts.child_without_policy, ignore_case=True, use_inner_text=True
+            )
 
     def expect_loading(self) -> None:
         with allure.step("Пока данные загружаются, крутится логотип"):
-            expect(self.loader).to_be_visible()
+            expect(self._needed(self.loader, "loader")).to_be_visible()
             expect(self.patient_name).to_be_hidden()
 
     def reload_page(self) -> None:
@@ -45,12 +66,17 @@ class CabinetPage:
 
     def expect_reload_message(self) -> None:
         with allure.step("Показано сообщение «перезагрузите страницу»"):
-            expect(self.reload_message).to_contain_text("перезагрузите страницу")
-            expect(self.loader).to_be_hidden()
+            message = self._needed(self.reload_message, "reload_message")
+            expect(message).to_be_visible()
+            expect(message).to_contain_text(
+                self.profile.texts.reload_message, ignore_case=True, use_inner_text=True
+            )
+            if self.loader is not None:
+                expect(self.loader).to_be_hidden()
 
     def retry(self) -> None:
         with allure.step("Нажать «Перезагрузить»"):
-            self.reload_button.click()
+            self._needed(self.reload_button, "reload_button").click()
 
     def log_out(self) -> None:
         with allure.step("Выйти из личного кабинета"):

@@ -3,15 +3,21 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Page, expect
 
+from fixtures.profile import Profile
+
 
 class PortalHomePage:
-    def __init__(self, page: Page) -> None:
+    """Where the patient starts: the portal's page with its Gosuslugi login entry (profile
+    `[login]`)."""
+
+    def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
-        self.login_button = page.get_by_role("link", name="Войти через Госуслуги")
+        self.profile = profile
+        self.login_button = profile.login.start.resolve(page)
 
     def open(self) -> PortalHomePage:
-        with allure.step("Открыть главную страницу портала"):
-            self.page.goto("/")
+        with allure.step("Открыть страницу входа портала"):
+            self.page.goto(self.profile.login.start_path)
         return self
 
     def start_login(self) -> None:
@@ -19,5 +25,5 @@ class PortalHomePage:
             self.login_button.click()
 
     def expect_shown(self) -> None:
-        with allure.step("Открыта главная страница портала"):
+        with allure.step("Открыта страница входа портала"):
             expect(self.login_button).to_be_visible()

@@ -1,0 +1,157 @@
+"""Portal profiles: validated on load with errors that name the key and its line, and a
+preflight that stops a run on a wrong locator within seconds, naming the key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fixtures.profile import REFERENCE_PROFILE, ProfileError, load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = REFERENCE_PROFILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_the_reference_profile_loads_and_claims_every_situation():
+    profile = load_profile()
+    assert profile.portal.client_id == "RMIS_PORTAL"
+    assert "openid" in profile.scopes
+    assert all(profile.claims.values())
+    assert profile.cabinet_url.search("http://localhost:1/cabinet")
+
+
+def test_an_unknown_key_is_named_with_its_line(tmp_path):
+    path = variant(tmp_path, "loader = {", "spinner = {")
+    with pytest.raises(ProfileError) as refused:
+        load_profile(path)
+    message = str(refused.value)
+    assert "locators.spinner" in message
+    assert f"line {line_of(path, 'spinner = {')}" in message
+
+
+def test_a_missing_locator_is_named(tmp_path):
+    path = variant(tmp_path, 'patient_name = { test_id = "patient-name" }\n', "")
+    with pytest.raises(ProfileError, match=r"locators\.patient_name: Field required"):
+        load_profile(path)
+
+
+def test_a_locator_of_two_kinds_is_refused(tmp_path):
+    path = variant(
+        tmp_path,
+        'logout = { role = "link", name = "Выйти" }',
+        'logout = { role = "link", css = "a" }',
+    )
+    with pytest.raises(ProfileError, match="exactly one of"):
+        load_profile(path)
+
+
+def test_a_claim_without_what_it_needs_is_refused(tmp_path):
+    text = REFERENCE_PROFILE.read_text(encoding="utf-8")
+    start = text.index("[errors.no_snils]")
+    end = text.index("[errors.no_passport]")
+    path = tmp_path / "no-snils-page.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"requires_snils.*errors\] no_snils"):
+        load_profile(path)
+
+
+def test_a_profile_that_is_not_toml_or_missing_is_a_readable_error(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[portal\nname=", encoding="utf-8")
+    with pytest.raises(ProfileError, match="not TOML"):
+        load_profile(broken)
+    with pytest.raises(ProfileError, match="cannot be read"):
+        load_profile(tmp_path / "absent.toml")
+
+
+def test_a_bad_profile_stops_pytest_before_any_browser(tmp_path):
+    path = variant(tmp_path, "loader = {", "spinner = {")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "e2e",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--portal-profile",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 4, done.stdout[-2000:]
+    assert "locators.spinner" in done.stderr + done.stdout
+
+
+def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path):
+    path = variant(
+        tmp_path,
+        'patient_name = { test_id = "patient-name" }',
+        'patient_name = { test_id = "fio" }',
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "e2e",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--portal-profile",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    output = done.stdout + done.stderr
+    assert done.returncode == 3, output[-2000:]
+    assert "[locators.patient_name]" in output
+    assert "test_id='fio'" in output
+    took = float(output.split("preflight took ")[1].split(" s")[0])
+    assert took <= 10, took
+    assert elapsed < 90  # the whole run, not 23 scenarios of timeouts
+
+
+def test_check_profile_names_the_wrong_locator_and_writes_a_screenshot(tmp_path):
+    path = variant(
+        tmp_path, 'logout = { role = "link", name = "Выйти" }', 'logout = { text = "Log off" }'
+    )
+    shot = tmp_path / "preflight.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "synthetic", "check-profile", str(path), "--screenshot", str(shot)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "[locators.logout]" in done.stderr
+    assert "text='Log off'" in done.stderr
+    assert shot.read_bytes()[:4] == b"\x89PNG"
