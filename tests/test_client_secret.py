@@ -20,8 +20,7 @@ from fixtures.esia_flow import (
     LENIENT_SECRET,
     AuthorizeParams,
     authorize,
-    esia_timestamp,
-    exchange,
+    exchange_signed,
     login_flow,
     query_of,
 )
@@ -154,15 +153,8 @@ def test_gost_token_exchange_signs_the_code_too(esia_http, gost_client, gost_cre
     }
     # A fresh login and a token request signed over the v3 string with the code: accepted.
     code = query_of(authorize(esia_http, params))["code"]  # SSO: straight back with a code
-    token_state, timestamp = str(uuid.uuid4()), esia_timestamp()
-    signed = (gost_client + params.scope + timestamp + token_state + REDIRECT + code).encode()
-    response = exchange(
-        esia_http,
-        params,
-        code,
-        state=token_state,
-        timestamp=timestamp,
-        client_secret=gost_credentials.client_secret(signed, reverse=True),
+    response, token_state = exchange_signed(
+        esia_http, params, code, lambda text: gost_credentials.client_secret(text, reverse=True)
     )
     assert response.status_code == 200, response.text
     assert response.json()["state"] == token_state
@@ -184,15 +176,8 @@ def test_pkcs7_on_v3_token_is_refused(esia_http, gost_client, gost_credentials, 
     params.client_certificate_hash = gost_credentials.certificate_hash
     params.client_secret = gost_credentials.client_secret(v2_message(params))
     code = login_flow(esia_http, params, patient.phone, patient.password).code
-    token_state, timestamp = str(uuid.uuid4()), esia_timestamp()
-    signed = (gost_client + params.scope + timestamp + token_state + REDIRECT + code).encode()
-    response = exchange(
-        esia_http,
-        params,
-        code,
-        state=token_state,
-        timestamp=timestamp,
-        client_secret=b64(gost_credentials.cms_detached(signed)),
+    response, token_state = exchange_signed(
+        esia_http, params, code, lambda text: b64(gost_credentials.cms_detached(text))
     )
     assert response.status_code == 400
     assert response.json()["error_description"].startswith("ESIA-007053")

@@ -31,8 +31,7 @@ from fixtures.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,
-    esia_timestamp,
-    exchange,
+    exchange_signed,
     query_of,
     submit_login,
 )
@@ -161,15 +160,8 @@ def test_an_openssl_signed_v2_login_and_v3_token_exchange_pass_the_mock(
     assert page.status_code == 200, page.headers.get("location")
     consent = submit_login(esia_http, page, patient.phone, patient.password)
     code = query_of(decide_consent(esia_http, consent))["code"]
-    token_state, timestamp = str(uuid.uuid4()), esia_timestamp()
-    signed = (client_id + params.scope + timestamp + token_state + REDIRECT + code).encode()
-    response = exchange(
-        esia_http,
-        params,
-        code,
-        state=token_state,
-        timestamp=timestamp,
-        client_secret=b64url(key.sign_raw(signed)),
+    response, token_state = exchange_signed(
+        esia_http, params, code, lambda text: b64url(key.sign_raw(text))
     )
     assert response.status_code == 200, response.text
     assert response.json()["state"] == token_state
@@ -188,17 +180,12 @@ def test_an_openssl_cms_passes_the_legacy_v1_endpoints(
     assert page.status_code == 200, page.headers.get("location")
     consent = submit_login(esia_http, page, patient.phone, patient.password)
     code = query_of(decide_consent(esia_http, consent))["code"]
-    token_state, timestamp = str(uuid.uuid4()), esia_timestamp()
-    signed = (params.scope + timestamp + client_id + token_state).encode()
-    response = exchange(
+    response, _ = exchange_signed(
         esia_http,
         params,
         code,
-        path="/aas/oauth2/te",
-        state=token_state,
-        timestamp=timestamp,
-        client_secret=b64url(key.sign_cms(signed, attributes=attributes)),
-        client_certificate_hash="",
+        lambda text: b64url(key.sign_cms(text, attributes=attributes)),
+        generation="v1",
     )
     assert response.status_code == 200, response.text
 

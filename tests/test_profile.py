@@ -23,6 +23,28 @@ def variant(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
+def run_catalogue(profile: Path) -> subprocess.CompletedProcess:
+    """The scenario catalogue in a pytest of its own, with this profile."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "e2e",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--portal-profile",
+            str(profile),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
 def line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
@@ -81,24 +103,7 @@ def test_a_profile_that_is_not_toml_or_missing_is_a_readable_error(tmp_path):
 
 def test_a_bad_profile_stops_pytest_before_any_browser(tmp_path):
     path = variant(tmp_path, "loader = {", "spinner = {")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "e2e",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--portal-profile",
-            str(path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_catalogue(path)
     assert done.returncode == 4, done.stdout[-2000:]
     assert "locators.spinner" in done.stderr + done.stdout
 
@@ -110,24 +115,7 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
         'patient_name = { test_id = "fio" }',
     )
     started = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "e2e",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--portal-profile",
-            str(path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = run_catalogue(path)
     elapsed = time.perf_counter() - started
     output = done.stdout + done.stderr
     assert done.returncode == 3, output[-2000:]
