@@ -68,7 +68,7 @@ def _logged_in(
     with step("callback"):
         page.wait_for_url(profile.cabinet_url)
     with step("cabinet data loaded"):
-        cabinet.expect_patient(patient.full_name)
+        cabinet.expect_patient(patient)
     return cabinet
 
 

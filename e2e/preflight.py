@@ -127,13 +127,14 @@ def _walk(browser: Browser, base_url: str, profile: Profile, people: list[TestPe
             lambda: expect(page).to_have_url(profile.cabinet_url, timeout=STEP_TIMEOUT_MS * 2),
         )
         name = _visible(page, "locators.patient_name", found.patient_name)
+        expected = profile.patient_name(patient.raw)
         _check(
             page,
             "locators.patient_name",
             found.patient_name,
-            f"does not show the patient's ФИО «{patient.full_name}»",
+            f"does not show the patient's ФИО «{expected}» ([texts] patient_name)",
             lambda: expect(name.first).to_have_text(
-                patient.full_name, ignore_case=True, timeout=STEP_TIMEOUT_MS
+                expected, ignore_case=True, timeout=STEP_TIMEOUT_MS
             ),
         )
         if found.policy_number is not None:

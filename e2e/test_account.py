@@ -56,7 +56,7 @@ def test_first_login_of_verified_patient_grants_consent_and_reaches_cabinet(
     consent.expect_rights([SCOPES[name].consent_text for name in portal_profile.scopes])
     consent.grant()
     cabinet = CabinetPage(page, portal_profile)
-    cabinet.expect_patient(patient.full_name)
+    cabinet.expect_patient(patient)
     if portal_profile.locators.policy_number is not None:
         cabinet.expect_policy(patient.document("MDCL_PLCY")["number"])
 
@@ -89,7 +89,7 @@ def test_a_new_right_asks_for_consent_again(
     consent = EsiaConsentPage(page)
     consent.expect_new_rights([new])
     consent.grant()
-    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient)
 
 
 @allure.story("Отказ в предоставлении прав")

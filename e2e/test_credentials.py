@@ -28,7 +28,7 @@ def test_wrong_password_then_the_right_one_works(page: Page, portal_profile, per
     login.expect_wrong_password(patient.phone)
     login.log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient)
 
 
 @allure.story("Вход по телефону, email или СНИЛС")
@@ -39,7 +39,7 @@ def test_login_by_phone_email_or_snils(page: Page, portal_profile, persona, logi
     patient = persona("verified")
     start_login(page, portal_profile).log_in(getattr(patient, login_kind), patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient)
 
 
 @allure.story("Блокировка после нескольких неверных паролей")
@@ -77,4 +77,4 @@ def test_password_recovery_end_to_end(
     login.expect_password_changed_notice()
     login.log_in(patient.phone, new_password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient)

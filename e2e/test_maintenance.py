@@ -63,4 +63,4 @@ def test_login_works_once_the_maintenance_window_ends(
         esia_clock.set_clock(offset_seconds=0)
     start_login(page, portal_profile).log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
-    CabinetPage(page, portal_profile).expect_patient(patient.full_name)
+    CabinetPage(page, portal_profile).expect_patient(patient)

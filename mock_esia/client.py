@@ -153,6 +153,10 @@ class AdminClient:
         `add_fault("latency", routes=["token"], delay={"ms": 300})`."""
         return self._call("POST", "/faults", json={"kind": kind, **rule})
 
+    def release_fault(self, fault_id: str) -> None:
+        """Let the requests a `hold` rule keeps go on."""
+        self._call("POST", f"/faults/{fault_id}/release")
+
     def faults(self) -> list[dict]:
         return self._call("GET", "/faults")
 

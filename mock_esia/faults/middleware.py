@@ -76,6 +76,14 @@ _LENIENT = (
 )
 
 
+async def _until_released(fault: Fault) -> None:
+    """Wait (without holding up anyone else) until the test releases the rule, at most
+    `hold_seconds`."""
+    deadline = time.monotonic() + fault.spec.hold_seconds
+    while not fault.released.is_set() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+
 class FaultMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -120,6 +128,8 @@ class FaultMiddleware:
         try:
             for _, seconds in selection.delays:
                 await asyncio.sleep(seconds)
+            for held in selection.holds:
+                await _until_released(held)
             if selection.deciding is None:
                 await self.app(scope, receive, journaled_send)
             else:

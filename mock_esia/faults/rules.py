@@ -30,10 +30,13 @@ class FaultKind(StrEnum):
     EMPTY = "empty"  # the connection closes without a response
     STALL = "stall"  # the response never comes (until `stall_seconds`, then the connection drops)
     DRIBBLE = "dribble"  # the real response, its body sent slowly in chunks
+    # The request waits until the test releases the rule (or removes it), then is answered:
+    # slowness a test controls, instead of a latency it races against.
+    HOLD = "hold"
 
 
-# Latency adds up with whatever else matches; every other kind decides the response.
-DECIDING = frozenset(set(FaultKind) - {FaultKind.LATENCY})
+# Latency and holds add up with whatever else matches; every other kind decides the response.
+DECIDING = frozenset(set(FaultKind) - {FaultKind.LATENCY, FaultKind.HOLD})
 ROUTE_CHOICES = tuple(g.value for g in RouteGroup if g not in (RouteGroup.ADMIN, RouteGroup.OTHER))
 
 
@@ -108,6 +111,8 @@ class FaultSpec(BaseModel):
     stall_seconds: float = Field(default=30.0, gt=0, le=600)
     dribble_chunks: int = Field(default=10, ge=2, le=1000)
     dribble_seconds: float = Field(default=2.0, gt=0, le=600)
+    # The most a held request waits for its release.
+    hold_seconds: float = Field(default=30.0, gt=0, le=600)
     note: str | None = Field(default=None, max_length=200)
 
     _window_times = field_validator("starts_at", "ends_at")(within_window_bounds)

@@ -395,6 +395,12 @@ def delete_fault(request: Request, fault_id: str) -> Response:
     return _deleted(_mock(request).faults.remove(fault_id), f"fault rule {fault_id!r}")
 
 
+@router.post("/faults/{fault_id}/release", status_code=204)
+def release_fault(request: Request, fault_id: str) -> Response:
+    """A `hold` rule lets the requests it keeps, and every later one, go on."""
+    return _deleted(_mock(request).faults.release(fault_id), f"fault rule {fault_id!r}")
+
+
 @router.delete("/faults")
 def reset_faults(request: Request) -> dict:
     return {"removed": _mock(request).faults.reset()}
