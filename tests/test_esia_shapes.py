@@ -6,30 +6,14 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, login_flow, request_id, submit_login
+from fixtures.esia_flow import AuthorizeParams, authorize, request_id, rest_reader, submit_login
 from mock_esia.client import AdminError
 
 NEW_SCOPES = (
     "citizenship military_doc residence_doc temporary_residence_doc vehicles usr_avt self_employed"
 )
-
-
-def reader_for(esia_http: httpx.Client, patient, scope: str):
-    token = login_flow(
-        esia_http, AuthorizeParams(scope=scope), patient.phone, patient.password
-    ).tokens["access_token"]
-
-    def get(path: str, **params: str) -> httpx.Response:
-        return esia_http.get(
-            f"/rs/prns/{patient.oid}{path}",
-            params=params,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-
-    return get
 
 
 def test_documents_are_written_as_production_writes_them(persona):
@@ -102,7 +86,7 @@ def test_the_scopes_esia_has_are_accepted_and_asked_for_on_the_consent_page(esia
 
 def test_new_scopes_open_what_esia_serves(esia_http, persona):
     patient = persona("verified")
-    get = reader_for(esia_http, patient, f"openid fullname {NEW_SCOPES}")
+    get = rest_reader(esia_http, patient, f"openid fullname {NEW_SCOPES}")
     person = get("").json()
     assert person["citizenship"] == "RUS"
     documents = get("/docs", embed="(elements)").json()["elements"]
@@ -116,12 +100,12 @@ def test_new_scopes_open_what_esia_serves(esia_http, persona):
 
 def test_citizenship_is_not_shown_without_its_scope(esia_http, persona):
     patient = persona("verified")
-    assert "citizenship" not in reader_for(esia_http, patient, "openid fullname")("").json()
+    assert "citizenship" not in rest_reader(esia_http, patient, "openid fullname")("").json()
 
 
 def test_embedded_elements_carry_their_own_state_facts_and_etag(esia_http, persona):
     patient = persona("verified_with_kids")
-    get = reader_for(esia_http, patient, "openid id_doc medical_doc contacts kid_fullname")
+    get = rest_reader(esia_http, patient, "openid id_doc medical_doc contacts kid_fullname")
     documents = get("/docs", embed="(elements)").json()["elements"]
     assert documents
     for document in documents:
@@ -136,11 +120,11 @@ def test_embedded_elements_carry_their_own_state_facts_and_etag(esia_http, perso
 
 def test_roles_answer_for_usr_org_inline_and_need_the_scope(esia_http, persona):
     patient = persona("verified")
-    roles = reader_for(esia_http, patient, "openid usr_org")("/roles").json()
+    roles = rest_reader(esia_http, patient, "openid usr_org")("/roles").json()
     assert roles["stateFacts"] == ["hasSize"]
     assert roles["elements"] == []
     esia_http.cookies.clear()  # another browser: no SSO session
-    without = reader_for(esia_http, persona("verified"), "openid fullname")
+    without = rest_reader(esia_http, persona("verified"), "openid fullname")
     denied = without("/roles")
     assert denied.status_code == 403
     assert denied.json()["code"] == "ESIA-005029"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, login_flow
+from fixtures.esia_flow import AuthorizeParams, login_flow, rest_reader
 
 ALL_SCOPES = (
     "openid fullname birthdate gender snils inn id_doc medical_doc drivers_licence_doc "
@@ -17,18 +17,7 @@ ALL_SCOPES = (
 def reader(esia_http, persona):
     """A logged-in relying party's view of a parent with two children."""
     patient = persona("verified_with_kids")
-    token = login_flow(
-        esia_http, AuthorizeParams(scope=ALL_SCOPES), patient.phone, patient.password
-    ).tokens["access_token"]
-
-    def get(path: str, **params: str) -> httpx.Response:
-        return esia_http.get(
-            f"/rs/prns/{patient.oid}{path}",
-            params=params,
-            headers={"Authorization": f"Bearer {token}"},
-        )
-
-    return patient, get
+    return patient, rest_reader(esia_http, patient, ALL_SCOPES)
 
 
 def test_a_collection_without_embed_lists_absolute_element_urls(reader, esia_url):
