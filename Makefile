@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup e2e test report lint bench serve flake-check fuzz clean
+.PHONY: setup e2e test report lint bench serve flake-check fuzz mutants clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -50,6 +50,12 @@ flake-check: setup
 FUZZ_EXAMPLES ?= 200
 fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/test_fuzz.py tests/test_hostile_input.py -q $(PYTEST_ARGS)
+
+## make mutants: the catalogue against each planted regression of tests/mutants/ (a scratch copy,
+## serially); prints the table and the score, writes reports/mutants.md. MUTANTS= selects by glob.
+MUTANTS ?= *
+mutants: setup
+	@$(VENV)/bin/python scripts/mutants.py --only '$(MUTANTS)'
 
 ## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in the README.
 bench: setup

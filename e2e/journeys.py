@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from playwright.sync_api import Page
 
 from e2e.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
+from fixtures.esia_expectations import LOCKOUT_THRESHOLD
 from fixtures.personas import TestPersona
 from fixtures.profile import Profile
 
@@ -100,7 +101,7 @@ def wrong_password_then_right(
     login = start_login(page, profile, step)
     with step("wrong password"):
         login.log_in(patient.phone, patient.password + "-typo")
-        login.expect_wrong_password(patient.phone)
+        login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - 1)
     login.log_in(patient.phone, patient.password)
     return _logged_in(page, patient, profile, step)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import allure
 import pytest
 from playwright.sync_api import Page
@@ -9,6 +11,7 @@ from playwright.sync_api import Page
 from e2e.conftest import EPIC, help_section
 from e2e.journeys import start_login
 from e2e.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
+from fixtures.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
 
 pytestmark = [
     allure.epic(EPIC),
@@ -25,7 +28,7 @@ def test_wrong_password_then_the_right_one_works(page: Page, portal_profile, per
     patient = persona("verified")
     login = start_login(page, portal_profile)
     login.log_in(patient.phone, "Esia-00000000")
-    login.expect_wrong_password(patient.phone)
+    login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - 1)
     login.log_in(patient.phone, patient.password)
     EsiaConsentPage(page).grant()
     CabinetPage(page, portal_profile).expect_patient(patient)
@@ -34,10 +37,23 @@ def test_wrong_password_then_the_right_one_works(page: Page, portal_profile, per
 @allure.story("Вход по телефону, email или СНИЛС")
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.parametrize("login_kind", ["phone", "email", "snils"])
-def test_login_by_phone_email_or_snils(page: Page, portal_profile, persona, login_kind):
-    """Every login the help page names — mobile phone, e-mail, SNILS — gets the patient in."""
+def test_login_by_phone_email_or_snils(page: Page, portal_profile, persona, login_kind, esia_admin):
+    """Every login the help page names — mobile phone, e-mail, SNILS — in every way patients
+    write it, is this patient's account: typed with a wrong password, each writing counts
+    against the same account («Осталось попыток» goes down); the last one logs in."""
     patient = persona("verified")
-    start_login(page, portal_profile).log_in(getattr(patient, login_kind), patient.password)
+    *probes, last = LOGIN_WRITINGS[login_kind](getattr(patient, login_kind))
+    login = start_login(page, portal_profile)
+    left = LOCKOUT_THRESHOLD
+    for writing in probes:
+        if left == 1:
+            with allure.step("Сбросить счётчик неверных попыток (тестовый двойник)"):
+                esia_admin.unlock(patient.oid)
+            left = LOCKOUT_THRESHOLD
+        login.log_in(writing, "Esia-wrong-password")
+        left -= 1
+        login.expect_wrong_password(writing.strip(), attempts_left=left)
+    login.log_in(last, patient.password)
     EsiaConsentPage(page).grant()
     CabinetPage(page, portal_profile).expect_patient(patient)
 
@@ -45,15 +61,24 @@ def test_login_by_phone_email_or_snils(page: Page, portal_profile, persona, logi
 @allure.story("Блокировка после нескольких неверных паролей")
 @allure.severity(allure.severity_level.NORMAL)
 def test_lockout_after_repeated_failures_shows_when_to_retry(page: Page, portal_profile, persona):
-    """Five wrong passwords in a row lock the account; the page says when to try again, and
-    even the right password is refused until then."""
+    """Each wrong password says how many attempts are left; the last one locks the account,
+    and the page says in how many minutes and after what time (Moscow time) to try again;
+    even the right password is refused until then. The expected time is the test's own: when
+    it made the last attempt, plus the mock's documented lockout."""
     patient = persona("verified")
     login = start_login(page, portal_profile)
-    for attempt in range(5):
+    for attempt in range(1, LOCKOUT_THRESHOLD):
         login.log_in(patient.phone, f"Esia-wrong-{attempt}")
-    login.expect_locked_with_retry_time()
+        login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - attempt)
+    before = time.time()
+    login.log_in(patient.phone, "Esia-wrong-last")
+    login.lockout.wait_for()
+    after = time.time()
+    until = (before + LOCKOUT_SECONDS, after + LOCKOUT_SECONDS)
+    # The page is read within a minute of the lockout: 15 or 14 minutes left, never 900.
+    login.expect_locked(until, read_at=(before, after + 60))
     login.log_in(patient.phone, patient.password)
-    login.expect_locked_with_retry_time()
+    login.expect_locked(until, read_at=(before, after + 60))
 
 
 @allure.story("Восстановление пароля")

@@ -3,6 +3,8 @@ every error state of the help page and every way the back channel can fail."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import re
 import time
 import uuid
@@ -10,7 +12,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import httpx
+import jwt
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from fixtures.reference_portal import register_portal
 from mock_esia.runner import ServerThread
@@ -258,3 +269,148 @@ def test_impossible_settings_are_refused_with_a_reason(changes, words):
 def test_a_bad_environment_variable_is_named():
     with pytest.raises(ValueError, match="PORTAL_BACK_CHANNEL_TIMEOUT_SECONDS"):
         PortalSettings.from_env({"PORTAL_BACK_CHANNEL_TIMEOUT_SECONDS": "soon"})
+
+
+# --- the portal checks ESIA's id_token itself ----------------------------------------------
+# A reverse proxy in front of the mock re-signs the id_token of the token response with a key
+# the test owns, changed as each case says; the portal is told that key's certificate is ESIA's.
+# The control case (re-signed, unchanged) must log in, so a refusal is the claim's, not the proxy's.
+def _rsa_key_and_certificate(common_name: str) -> tuple[rsa.RSAPrivateKey, bytes]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .sign(key, hashes.SHA256())
+    )
+    return key, certificate.public_bytes(serialization.Encoding.PEM)
+
+
+ESIA_KEY, ESIA_CERTIFICATE = _rsa_key_and_certificate("ESIA as the portal knows it")
+OTHER_KEY, _ = _rsa_key_and_certificate("someone else")
+
+
+def _resign(token: str, case: str) -> str:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    header = {"ver": 0, "typ": "JWT", "sbt": "id"}
+    key = ESIA_KEY
+    if case == "other_key":
+        key = OTHER_KEY
+    elif case == "wrong_aud":
+        claims["aud"] = "ANOTHER_PORTAL"
+    elif case == "wrong_iss":
+        claims["iss"] = "https://esia.example.invalid/"
+    elif case == "expired":
+        claims["exp"] = int(time.time()) - 3600
+        claims["iat"] = int(time.time()) - 4 * 3600
+    elif case == "alg_none":
+        return jwt.encode(claims, None, algorithm="none", headers=header)
+    elif case == "body_swapped":  # a genuine signature over another token's body
+        signed = jwt.encode(claims, ESIA_KEY, algorithm="RS256", headers=header)
+        claims["urn:esia:sbj:oid"] = claims["sub"] = int(claims["sub"]) + 1
+        forged = jwt.encode(claims, ESIA_KEY, algorithm="RS256", headers=header)
+        return ".".join(forged.split(".")[:2] + signed.split(".")[2:])
+    return jwt.encode(claims, key, algorithm="RS256", headers=header)
+
+
+def _resigning_proxy(target: str, case: str) -> Starlette:
+    upstream = httpx.AsyncClient(base_url=target, timeout=15)
+
+    async def forward(request: Request) -> Response:
+        answer = await upstream.request(
+            request.method,
+            request.url.path,
+            params=request.query_params.multi_items(),
+            content=await request.body(),
+            headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
+        )
+        body = answer.content
+        if request.url.path.endswith("/te") and answer.status_code == 200:
+            tokens = answer.json()
+            tokens["id_token"] = _resign(tokens["id_token"], case)
+            body = json.dumps(tokens).encode()
+        headers = {
+            k: v
+            for k, v in answer.headers.multi_items()
+            if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+        }
+        return Response(body, status_code=answer.status_code, headers=headers)
+
+    return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST"])])
+
+
+@pytest.fixture
+def portal_behind_resigning_proxy(portal_settings, esia_admin, esia_url, tmp_path):
+    servers: list[ServerThread] = []
+
+    def start(case: str) -> tuple[StartedPortal, str]:
+        proxy = ServerThread(_resigning_proxy(esia_url, case)).start()
+        servers.append(proxy)
+        certificate = tmp_path / f"esia-{case}.pem"
+        certificate.write_bytes(ESIA_CERTIFICATE)
+        settings = replace(
+            portal_settings,
+            client_id=f"RP_{uuid.uuid4().hex[:8].upper()}",
+            esia_url=proxy.url,
+            esia_certificate=certificate,
+        )
+        server = ServerThread(create_portal(settings), url_host="localhost").start()
+        servers.append(server)
+        register_portal(esia_admin, settings, server.url)
+        return StartedPortal(server.url, settings.client_id), proxy.url
+
+    yield start
+    for server in reversed(servers):
+        server.stop()
+
+
+def test_the_proxy_control_a_resigned_unchanged_token_logs_in(
+    browser, portal_behind_resigning_proxy, persona
+):
+    portal, esia = portal_behind_resigning_proxy("unchanged")
+    page = log_in(browser, portal.url, esia, persona("verified"))
+    assert str(page.url) == f"{portal.url}/cabinet", page.text
+
+
+@pytest.mark.parametrize(
+    "case", ["other_key", "wrong_aud", "wrong_iss", "expired", "alg_none", "body_swapped"]
+)
+def test_the_portal_refuses_an_id_token_that_is_not_esias_for_it(
+    browser, portal_behind_resigning_proxy, persona, case
+):
+    """Signed by another key, for another client, by another issuer, expired, unsigned, or a
+    signature moved onto another body: an error page, and no session."""
+    portal, esia = portal_behind_resigning_proxy(case)
+    page = log_in(browser, portal.url, esia, persona("verified"))
+    assert str(page.url) != f"{portal.url}/cabinet"
+    assert error_kind(page) == "esia_error", page.text
+    assert browser.get(f"{portal.url}/api/cabinet").status_code == 401
+
+
+def test_a_callback_with_another_sessions_state_is_refused(browser, portal_url, esia_url, persona):
+    """Login CSRF: a genuine code and state, but of a login this browser did not start."""
+    with httpx.Client(timeout=15) as attacker:
+        page = attacker.get(f"{portal_url}/login", follow_redirects=True)
+        patient = persona("verified")
+        form = {"request_id": _REQUEST_ID.search(page.text).group(1)}
+        page = attacker.post(
+            f"{esia_url}/aas/oauth2/login",
+            data={**form, "login": patient.phone, "password": patient.password},
+            follow_redirects=True,
+        )
+        form = {"request_id": _REQUEST_ID.search(page.text).group(1)}
+        back = attacker.post(f"{esia_url}/aas/oauth2/consent", data={**form, "decision": "grant"})
+        callback = back.headers["location"]
+    assert "/esia/callback" in callback
+    assert "code=" in callback
+    browser.get(f"{portal_url}/login")  # the victim's own, different login is pending
+    response = browser.get(callback)
+    assert response.status_code == 400
+    assert error_kind(response) == "state_mismatch"
+    assert browser.get(f"{portal_url}/api/cabinet").status_code == 401

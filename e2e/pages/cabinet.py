@@ -17,6 +17,8 @@ class CabinetPage:
         found = profile.locators
         self.patient_name = found.patient_name.resolve(page)
         self.policy = self._optional(found.policy_number)
+        self.snils = self._optional(found.snils)
+        self.birth_date = self._optional(found.birth_date)
         self.loader = self._optional(found.loader)
         self.children = self._optional(found.child)
         self.reload_message = self._optional(found.reload_message)
@@ -33,11 +35,21 @@ class CabinetPage:
         return locator
 
     def expect_patient(self, patient: TestPersona) -> None:
+        """The patient's own data as the cabinet shows it, each value from the persona the test
+        created (ESIA's writing): the ФИО, and where the profile locates them the OMS policy,
+        the SNILS and the birth date."""
         full_name = self.profile.patient_name(patient.raw)
-        with allure.step("В личном кабинете показаны ФИО пациента"):
+        with allure.step("В личном кабинете показаны ФИО и данные пациента"):
             expect(self.page).to_have_url(self.profile.cabinet_url)
             expect(self.patient_name).to_be_visible()
             expect(self.patient_name).to_have_text(full_name, ignore_case=True)
+            policy = patient.document("MDCL_PLCY")
+            if self.policy is not None and policy is not None:
+                self.expect_policy(policy["number"])
+            if self.snils is not None and patient.raw.get("snils"):
+                expect(self.snils).to_have_text(patient.raw["snils"])
+            if self.birth_date is not None and patient.raw.get("birthDate"):
+                expect(self.birth_date).to_have_text(patient.raw["birthDate"])
             if self.loader is not None:
                 expect(self.loader).to_be_hidden()
 
@@ -47,20 +59,44 @@ class CabinetPage:
             expect(policy).to_be_visible()
             expect(policy).to_contain_text(number, use_inner_text=True)
 
-    def expect_child_without_policy(self, child_name: str) -> None:
-        with allure.step("Ребёнок без полиса ОМС показан с предупреждением"):
-            child = self._needed(self.children, "child").filter(has_text=child_name)
-            spec = self.profile.locators.child_without_policy
-            warning = self._needed(spec.resolve(child) if spec else None, "child_without_policy")
-            expect(warning).to_be_visible()
-            expect(warning).to_contain_text(
-                self.profile.texts.child_without_policy, ignore_case=True, use_inner_text=True
-            )
+    def expect_children(self, kids: list[dict]) -> None:
+        """Every child, by the name written as the profile says, with its own policy number or,
+        without one, the warning (and never both, never the wrong child's)."""
+        with allure.step(f"Показаны дети ({len(kids)}) и их полисы ОМС"):
+            items = self._needed(self.children, "child")
+            expect(items).to_have_count(len(kids))
+            for kid in kids:
+                self._expect_child(items, kid)
+
+    def _expect_child(self, items: Locator, kid: dict) -> None:
+        name = self.profile.patient_name(kid)
+        child = items.filter(has_text=name)
+        spec = self.profile.locators.child_without_policy
+        warning = self._needed(spec.resolve(child) if spec else None, "child_without_policy")
+        policy = next((d for d in kid.get("documents", []) if d["type"] == "MDCL_PLCY"), None)
+        with allure.step(f"Ребёнок {name}: " + ("полис указан" if policy else "полиса нет")):
+            expect(child).to_have_count(1)
+            if policy is None:
+                expect(warning).to_be_visible()
+                expect(warning).to_contain_text(
+                    self.profile.texts.child_without_policy, ignore_case=True, use_inner_text=True
+                )
+            else:
+                expect(child).to_contain_text(policy["number"], use_inner_text=True)
+                expect(warning).to_have_count(0)
 
     def expect_loading(self) -> None:
-        with allure.step("Пока данные загружаются, крутится логотип"):
+        with allure.step("Пока данные загружаются, показан логотип загрузки"):
             expect(self._needed(self.loader, "loader")).to_be_visible()
             expect(self.patient_name).to_be_hidden()
+
+    def expect_logo_spinning(self) -> None:
+        """The help page's words: the logo spins. An animation must be running on the loader
+        (or inside it), and what it moves must really move: two frames differ."""
+        loader = self._needed(self.loader, "loader")
+        with allure.step("Логотип загрузки вращается"):
+            expect(loader).to_be_visible()
+            self.page.wait_for_function(_MOVES, arg=loader.element_handle(), polling=50)
 
     def reload_page(self) -> None:
         with allure.step("Обновить страницу личного кабинета"):
@@ -76,6 +112,10 @@ class CabinetPage:
             if self.loader is not None:
                 expect(self.loader).to_be_hidden()
 
+    def expect_no_reload_message(self) -> None:
+        if self.reload_message is not None:
+            expect(self.reload_message).to_be_hidden()
+
     def retry(self) -> None:
         with allure.step("Нажать «Перезагрузить»"):
             self._needed(self.reload_button, "reload_button").click()
@@ -83,3 +123,16 @@ class CabinetPage:
     def log_out(self) -> None:
         with allure.step("Выйти из личного кабинета"):
             self.logout_link.click()
+
+
+# Resolves once an element of the loader, animated by a running animation, has been seen in two
+# different positions (its computed transform changed between two polls).
+_MOVES = """(loader) => {
+  const moving = [loader, ...loader.querySelectorAll('*')].filter(
+    (el) => el.getAnimations().some((a) => a.playState === 'running'));
+  if (!moving.length) return false;
+  const now = moving.map((el) => getComputedStyle(el).transform).join('|');
+  const before = loader.__esiaE2eFrame;
+  loader.__esiaE2eFrame = now;
+  return before !== undefined && before !== now;
+}"""

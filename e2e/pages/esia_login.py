@@ -5,6 +5,7 @@ import re
 import allure
 from playwright.sync_api import Page, expect
 
+from fixtures.esia_expectations import minutes_until, moscow_minutes, one_of
 from fixtures.personas import mask
 
 
@@ -34,9 +35,11 @@ class EsiaLoginPage:
             self.password_input.fill(password)
             self.submit.click()
 
-    def expect_wrong_password(self, login: str) -> None:
-        with allure.step("Госуслуги сообщают о неверном пароле, логин сохранён"):
-            expect(self.error).to_contain_text("Неверный логин или пароль")
+    def expect_wrong_password(self, login: str, attempts_left: int) -> None:
+        with allure.step(f"Неверный пароль, осталось попыток: {attempts_left}; логин сохранён"):
+            expect(self.error).to_have_text(
+                f"Неверный логин или пароль. Осталось попыток: {attempts_left}."
+            )
             expect(self.login_input).to_have_value(login)
 
     def expect_unknown_login(self) -> None:
@@ -44,11 +47,18 @@ class EsiaLoginPage:
             expect(self.error).to_contain_text("не найден")
             expect(self.registration).to_be_visible()
 
-    def expect_locked_with_retry_time(self) -> None:
-        with allure.step("Учётная запись заблокирована, указано время повторной попытки"):
+    def expect_locked(self, until: tuple[float, float], read_at: tuple[float, float]) -> None:
+        """The lockout's end as the patient reads it: the minutes left and the Moscow time,
+        both computed by the test from when it made the attempts (each known within bounds)."""
+        retry_at = moscow_minutes(*until)
+        minutes = [str(m) for m in minutes_until(*until, *read_at)]
+        with allure.step(f"Учётная запись заблокирована до {retry_at[-1]} (МСК)"):
             expect(self.error).to_contain_text("временно заблокирована")
             expect(self.lockout).to_have_text(
-                re.compile(r"через \d+ мин\., после \d\d\.\d\d\.\d{4} \d\d:\d\d \(МСК\)")
+                re.compile(
+                    rf"Повторите попытку через {one_of(minutes)} мин\., после "
+                    rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
+                )
             )
 
     def open_recovery(self) -> None:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import allure
 from playwright.sync_api import Page, expect
+
+from fixtures.esia_expectations import moscow_minutes, one_of
 
 
 class EsiaMaintenancePage:
@@ -13,9 +17,16 @@ class EsiaMaintenancePage:
         self.message = page.get_by_test_id("maintenance-message")
         self.ends = page.get_by_test_id("maintenance-ends")
 
-    def expect_shown(self, with_end_time: bool) -> None:
+    def expect_shown(self, ends_between: tuple[float, float] | None = None) -> None:
+        """`ends_between`: the window's end (epoch seconds) as the test computed it from the
+        rule it set up; the page must say it in Moscow time."""
         with allure.step("Госуслуги сообщают о технических работах"):
             expect(self.heading).to_be_visible()
             expect(self.message).to_contain_text("технические работы")
-            if with_end_time:
-                expect(self.ends).to_contain_text("(МСК)")
+            if ends_between is None:
+                return
+            ends = moscow_minutes(*ends_between)
+            with allure.step(f"Ожидаемое окончание работ: {ends[-1]} (МСК)"):
+                expect(self.ends).to_have_text(
+                    re.compile(rf"Ожидаемое время окончания работ: {one_of(ends)} \(МСК\)\.")
+                )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import allure
 from playwright.sync_api import Page, expect
 
@@ -15,10 +17,17 @@ class PortalErrorPage:
         self.page = page
         self.profile = profile
 
-    def expect_kind(self, kind: str) -> None:
+    def expect_kind(self, kind: str, within_seconds: float | None = None) -> None:
+        """`within_seconds`: a promise of "not a hang" — the page must be there that soon
+        (measured from now), whatever the default assertion timeout."""
         spec = self.profile.error(kind)
         with allure.step(f"Портал объясняет причину: {kind}"):
-            expect(spec.recognise.resolve(self.page)).to_be_visible()
+            started = time.monotonic()
+            timeout = None if within_seconds is None else within_seconds * 1000
+            expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
+            if within_seconds is not None:
+                waited = f"{time.monotonic() - started:.1f}"
+                allure.dynamic.parameter("ожидание страницы ошибки, с", waited, excluded=True)
             body = self.page.locator("body")
             for text in spec.says:
                 expect(body).to_contain_text(text, ignore_case=True, use_inner_text=True)
