@@ -40,9 +40,14 @@ serve: setup
 		$(if $(ESIA_PORT),--esia-port $(ESIA_PORT)) $(if $(PORTAL_PORT),--portal-port $(PORTAL_PORT))
 
 ## make flake-check: the scenario catalogue 10 times in a row, no retries; stops at a failure.
+## BURN=N runs N busy processes beside it (bounded: they stop by themselves after the runs).
 RUNS ?= 10
+BURN ?= 0
 flake-check: setup
-	@for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS)"; \
+	@if [ "$(BURN)" != "0" ]; then $(VENV)/bin/python scripts/cpu_burner.py \
+		--processes $(BURN) --seconds $$(( $(RUNS) * 150 )) & fi; \
+	trap 'pkill -f scripts/cpu_burner.py || true' EXIT; \
+	for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS)"; \
 		$(PYTEST) e2e -q $(PYTEST_ARGS) || exit 1; done
 
 ## make fuzz: schemathesis over the admin API and Hypothesis over the protocol and the portal,

@@ -1,8 +1,9 @@
-"""Synthetic patients per minute at concurrency 1, 2 and 4 on this machine, and the memory of
-the browser processes (peak PSS, summed over every Chromium process the run started).
-Loopback only, bounded: `--journeys` first logins per level.
+"""Synthetic patients per minute at several concurrencies, the old layout (a browser per
+patient) side by side with the new one (patients as contexts of a shared browser), and the
+generator's memory (peak PSS summed over every process the run started: workers, Playwright
+drivers, browsers). Loopback only, bounded: `--journeys` first logins per level.
 
-    .venv/bin/python bench/bench_synthetic.py [--journeys 16]
+    .venv/bin/python bench/bench_synthetic.py [--journeys 16] [--levels 1,2,4]
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from fixtures.stack import embedded_stack
@@ -36,14 +38,11 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
-def browser_pss_mb() -> float:
+def generator_pss_mb() -> float:
     """PSS: shared pages are split between the processes sharing them, so the sum is honest."""
     total = 0
     for pid in _descendants(os.getpid()):
         try:
-            name = Path(f"/proc/{pid}/comm").read_text().strip()
-            if "chrom" not in name:
-                continue
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             total += (
                 int(
@@ -64,7 +63,7 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, browser_pss_mb())
+            self.peak = max(self.peak, generator_pss_mb())
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -78,29 +77,41 @@ class PeakMemory:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--journeys", type=int, default=16)
+    parser.add_argument("--levels", default="1,2,4")
+    parser.add_argument("--modes", default="1,4", help="patients per browser, one mode each")
     args = parser.parse_args()
+    levels = [int(n) for n in args.levels.split(",")]
     with embedded_stack() as stack, tempfile.TemporaryDirectory() as out:
-        for concurrency in (1, 2, 4):
-            people = generated(stack.admin, args.journeys)
-            config = RunConfig(
-                journeys=("first_login",),
-                concurrency=concurrency,
-                iterations=1,
-                output_dir=Path(out) / str(concurrency),
-            )
-            start = time.perf_counter()
-            with PeakMemory() as memory:
-                result = run_once(config, stack.portal_url, people)
-            minutes = (time.perf_counter() - start) / 60
-            passed = sum(1 for r in result.records if r.verdict.value == "pass")
-            steps = sorted(r.duration_ms for r in result.records)
-            print(
-                f"concurrency {concurrency}: {len(result.records) / minutes:5.1f} journeys/min "
-                f"({passed}/{len(result.records)} passed), median journey "
-                f"{steps[len(steps) // 2] / 1000:.1f} s, browsers' peak PSS "
-                f"{memory.peak:.0f} MB ({memory.peak / concurrency:.0f} MB per browser)",
-                flush=True,
-            )
+        for per_browser in [int(n) for n in args.modes.split(",")]:
+            peaks: dict[int, float] = {}
+            for concurrency in levels:
+                people = generated(stack.admin, args.journeys)
+                config = RunConfig(
+                    journeys=("first_login",),
+                    concurrency=concurrency,
+                    iterations=1,
+                    output_dir=Path(out) / f"{per_browser}-{concurrency}",
+                    patients_per_browser=per_browser,
+                    embedded_target=True,
+                )
+                start = time.perf_counter()
+                with PeakMemory() as memory:
+                    result = run_once(config, stack.portal_url, people)
+                minutes = (time.perf_counter() - start) / 60
+                peaks[concurrency] = memory.peak
+                verdicts = Counter(r.verdict.value for r in result.records)
+                steps = sorted(r.duration_ms for r in result.records)
+                print(
+                    f"{per_browser} patient(s) per browser, concurrency {concurrency}: "
+                    f"{len(result.records) / minutes:5.1f} journeys/min ({dict(verdicts)}), "
+                    f"median journey {steps[len(steps) // 2] / 1000:.1f} s, generator peak PSS "
+                    f"{memory.peak:.0f} MB, saturated {result.saturated_share:.0%} of the run",
+                    flush=True,
+                )
+            first, last = levels[0], levels[-1]
+            if last > first:
+                extra = (peaks[last] - peaks[first]) / (last - first)
+                print(f"  memory per additional concurrent patient: {extra:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

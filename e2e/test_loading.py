@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import time
+
 import allure
 import pytest
 from playwright.sync_api import Page
 
 from e2e.conftest import EPIC, help_section
+from e2e.held_requests import HeldDataRequests
 from e2e.journeys import first_login, start_login
 from e2e.pages import EsiaConsentPage, PortalErrorPage
 
@@ -25,20 +28,17 @@ pytestmark = [
 @allure.story("Медленная загрузка: крутится логотип")
 @allure.severity(allure.severity_level.NORMAL)
 @pytest.mark.claim("loads_cabinet_data_separately")
-def test_a_slow_cabinet_shows_the_spinning_logo_then_the_data(
-    page: Page, portal_profile, persona, esia_faults
-):
-    """While the cabinet's data is on its way (Gosuslugi holds the answer until the test lets
-    it go), the portal's logo is shown and really spins; then the patient's data appears."""
+def test_a_slow_cabinet_shows_the_spinning_logo_then_the_data(page: Page, portal_profile, persona):
+    """While the cabinet's data is on its way (held in the browser until the test lets it go),
+    the portal's logo is shown and really spins; then the patient's data appears."""
     patient = persona("verified")
     cabinet = first_login(page, patient, portal_profile)
-    held = esia_faults.hold(persona=patient.oid, routes=["rest"])
-    cabinet.reload_page()
-    cabinet.expect_loading()
-    if portal_profile.claims_("spinning_logo"):
-        cabinet.expect_logo_spinning()
-    with allure.step("Госуслуги отвечают"):
-        esia_faults.release(held)
+    with HeldDataRequests(page) as data:
+        cabinet.reload_page()
+        cabinet.expect_loading()
+        if portal_profile.claims_("spinning_logo"):
+            cabinet.expect_logo_spinning()
+        data.release()
     cabinet.expect_patient(patient)
 
 
@@ -70,28 +70,26 @@ def test_a_failed_load_shows_the_reload_message_and_reload_recovers(
 @allure.severity(allure.severity_level.NORMAL)
 @pytest.mark.claim("has_page_timeout")
 @pytest.mark.claim("loads_cabinet_data_separately")
-def test_a_load_longer_than_the_page_waits_asks_to_reload(
-    page: Page, portal_profile, persona, esia_faults
-):
+def test_a_load_longer_than_the_page_waits_asks_to_reload(page: Page, portal_profile, persona):
     """The cabinet page waits for its data as long as the profile says, then gives up and asks
-    to reload — not earlier, not later. Gosuslugi holds the data; Playwright's clock moves the
-    page's timers, so the test waits for neither."""
+    to reload — not earlier, not later. The data is held in the browser (so no server-side
+    timeout ends the wait instead); Playwright's clock moves the page's timers, so the test
+    waits for neither."""
     patient = persona("verified")
     cabinet = first_login(page, patient, portal_profile)
-    held = esia_faults.hold(persona=patient.oid, routes=["rest"])
     page.clock.install()
-    cabinet.reload_page()
-    cabinet.expect_loading()
-    waits_ms = int(portal_profile.timeouts.page_timeout_seconds * 1000)
-    with allure.step("Почти всё время ожидания прошло: страница ещё ждёт"):
-        page.clock.fast_forward(max(waits_ms - 1000, 0))
+    with HeldDataRequests(page) as data:
+        cabinet.reload_page()
         cabinet.expect_loading()
-        cabinet.expect_no_reload_message()
-    with allure.step("Время ожидания страницы истекло"):
-        page.clock.fast_forward(2000)
-    cabinet.expect_reload_message()
-    with allure.step("Госуслуги отвечают"):
-        esia_faults.release(held)
+        waits_ms = int(portal_profile.timeouts.page_timeout_seconds * 1000)
+        with allure.step("Почти всё время ожидания прошло: страница ещё ждёт"):
+            page.clock.fast_forward(max(waits_ms - 1000, 0))
+            cabinet.expect_loading()
+            cabinet.expect_no_reload_message()
+        with allure.step("Время ожидания страницы истекло"):
+            page.clock.fast_forward(2000)
+        cabinet.expect_reload_message()
+        data.release()
     cabinet.retry()
     cabinet.expect_patient(patient)
 
@@ -109,7 +107,6 @@ def test_a_slow_esia_back_channel_gives_the_portal_error_not_a_hang(
     timeout = portal_profile.timeouts.back_channel_timeout_seconds
     esia_faults.add("stall", persona=patient.oid, routes=["token"], stall_seconds=timeout + 20)
     start_login(page, portal_profile).log_in(patient.phone, patient.password)
-    EsiaConsentPage(page).grant()
-    PortalErrorPage(page, portal_profile).expect_kind(
-        "esia_unavailable", within_seconds=timeout + BACK_CHANNEL_MARGIN_SECONDS
-    )
+    deadline = time.monotonic() + timeout + BACK_CHANNEL_MARGIN_SECONDS
+    EsiaConsentPage(page).grant()  # the browser waits here while the portal waits for ESIA
+    PortalErrorPage(page, portal_profile).expect_kind("esia_unavailable", deadline=deadline)

@@ -193,13 +193,16 @@ def score_line(outcomes: list[Outcome]) -> tuple[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make mutants", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="*", help="a glob over mutant names (default: all)")
+    parser.add_argument(
+        "--only", default="*", help="globs over mutant names, comma-separated (default: all)"
+    )
     parser.add_argument("--min-score", type=float, default=95.0)
     parser.add_argument("--report", type=Path, default=ROOT / "reports" / "mutants.md")
     args = parser.parse_args(argv)
 
     mutants = [Mutant.read(p) for p in sorted(MUTANTS.glob("*.patch"))]
-    mutants = [m for m in mutants if fnmatch.fnmatch(m.name, args.only)]
+    globs = [g.strip() for g in args.only.split(",") if g.strip()]
+    mutants = [m for m in mutants if any(fnmatch.fnmatch(m.name, g) for g in globs)]
     if not mutants:
         print(f"mutants: none matches {args.only!r} in {MUTANTS}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from mock_esia.client import AdminClient, AdminError
 from synthetic import check_profile
 from synthetic import users as user_source
 from synthetic.budgets import BudgetError, Budgets
+from synthetic.calibrate import calibrate
 from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
 from synthetic.model import Verdict
 from synthetic.runner import RunConfig, RunResult, plain_progress, run_once, wants_plain_output
@@ -41,7 +42,25 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument(
         "--accounts", type=Path, help="CSV of existing test accounts: login,password,full_name"
     )
-    synth.add_argument("--concurrency", type=int, default=1, help="browsers at once (default 1)")
+    synth.add_argument("--concurrency", type=int, default=1, help="patients at once (default 1)")
+    synth.add_argument(
+        "--patients-per-browser",
+        type=int,
+        default=4,
+        help="patients (isolated browser contexts) sharing one browser process (default 4; "
+        "1 = a browser per patient)",
+    )
+    synth.add_argument(
+        "--no-saturation-guard",
+        action="store_true",
+        help="judge journeys as observed even while this machine is saturated (no inconclusive)",
+    )
+    synth.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="ramp concurrency up to --concurrency (default 8) and report the highest this "
+        "machine drives without saturating itself",
+    )
     how_long = synth.add_mutually_exclusive_group()
     how_long.add_argument("--iterations", type=int, help="rounds over the users (default 1)")
     how_long.add_argument("--duration", help="keep going this long: 30s, 5m, 1h")
@@ -120,10 +139,19 @@ def _prepare_users(
 
 def _summary(result: RunResult) -> str:
     counts = {v: sum(1 for r in result.records if r.verdict == v) for v in Verdict}
-    return (
+    line = (
         f"run {result.run_id}: {result.verdict.value.upper()} — {len(result.records)} journeys, "
         + ", ".join(f"{n} {v.value}" for v, n in counts.items())
+        + f"; the load generator was saturated {result.saturated_share:.0%} of the run"
     )
+    if counts[Verdict.INCONCLUSIVE]:
+        reason = next(r.inconclusive for r in result.records if r.inconclusive)
+        line += (
+            f"\n{counts[Verdict.INCONCLUSIVE]} journeys are INCONCLUSIVE: {reason}. Lower "
+            "--concurrency (esia-e2e synth --calibrate finds the highest this machine drives), "
+            "or run the generator on another machine"
+        )
+    return line
 
 
 def _live(config: RunConfig, portal_url: str, people: list[dict]) -> RunResult:
@@ -181,8 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         duration = parse_duration(args.duration) if args.duration else None
         every = parse_duration(args.every) if args.every else None
         budgets = Budgets.load(args.budget) if args.budget else Budgets()
-        if args.concurrency < 1 or args.users < 1 or (args.iterations or 1) < 1:
-            raise ValueError("--concurrency, --users and --iterations must be at least 1")
+        if min(args.concurrency, args.users, args.iterations or 1, args.patients_per_browser) < 1:
+            raise ValueError(
+                "--concurrency, --users, --iterations and --patients-per-browser must be at least 1"
+            )
         profile = load_profile(args.portal_profile)
     except (ValueError, BudgetError, ProfileError) as exc:
         print(f"esia-e2e synth: {exc}", file=sys.stderr)
@@ -198,9 +228,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         plain=args.plain,
         location=args.location,
         profile=profile,
+        patients_per_browser=args.patients_per_browser,
+        saturation_guard=not args.no_saturation_guard,
+        embedded_target=not (args.portal_url or profile.portal.base_url),
     )
     try:
         with _target(args, config.profile) as (portal_url, admin, client_id):
+            if config.embedded_target:
+                print(
+                    "esia-e2e synth: the portal and the mock ESIA run on this machine (embedded "
+                    "stack) and share its CPUs with the browsers; the browsers run at a lower "
+                    "priority so that the system under test is not starved",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if args.calibrate:
+                return calibrate(
+                    config,
+                    portal_url,
+                    lambda count: _prepare_users(
+                        argparse.Namespace(**{**vars(args), "users": count}),
+                        admin,
+                        client_id,
+                        journeys,
+                        config.profile.scopes,
+                    ),
+                    max_concurrency=args.concurrency if args.concurrency > 1 else 8,
+                )
             _warn_unless_strict(config, admin, client_id, portal_url)
             people = _prepare_users(args, admin, client_id, journeys, config.profile.scopes)
 

@@ -31,6 +31,69 @@ from fixtures.profile import load_profile
 from mock_esia.client import AdminClient
 from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
 from synthetic.model import JourneyRecord, Verdict
+from synthetic.saturation import SaturationMonitor, judge_saturation
+
+# One per Locust process that runs users (a worker, or a local run): the same guard as
+# `esia-e2e synth`, over this process's browsers. Each worker's figures ride along with its
+# regular stats reports; the master prints them per worker when it quits.
+GUARD: dict[str, Any] = {"monitor": None, "journeys": 0, "inconclusive": 0}
+PER_WORKER: dict[str, dict] = {}
+REPORT_KEY = "esia_e2e_generator_guard"
+
+
+@events.init.add_listener
+def _guard(environment: Environment, **_: Any) -> None:
+    from locust.runners import MasterRunner
+
+    if not isinstance(environment.runner, MasterRunner):
+        GUARD["monitor"] = SaturationMonitor(os.getpid(), on_change=_warn)
+        GUARD["monitor"].start()
+
+
+def _warn(reason: str | None) -> None:
+    if reason:
+        print(
+            f"esia-e2e locust worker {os.getpid()}: WARNING: this worker's machine is saturated "
+            f"({reason}); journeys failing meanwhile are reported as inconclusive",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _figures() -> dict:
+    monitor: SaturationMonitor | None = GUARD["monitor"]
+    return {
+        "saturated_share": round(monitor.share_of_run(), 3) if monitor else 0.0,
+        "journeys": GUARD["journeys"],
+        "inconclusive": GUARD["inconclusive"],
+    }
+
+
+@events.report_to_master.add_listener
+def _send_figures(client_id: str, data: dict, **_: Any) -> None:
+    data[REPORT_KEY] = _figures()
+
+
+@events.worker_report.add_listener
+def _keep_figures(client_id: str, data: dict, **_: Any) -> None:
+    if REPORT_KEY in data:
+        PER_WORKER[client_id] = data[REPORT_KEY]
+
+
+@events.quitting.add_listener
+def _print_figures(environment: Environment, **_: Any) -> None:
+    from locust.runners import MasterRunner
+
+    monitor: SaturationMonitor | None = GUARD["monitor"]
+    if monitor is not None:
+        monitor.stop()  # under gevent its "thread" is a greenlet: it must end for the process to
+    figures = PER_WORKER if isinstance(environment.runner, MasterRunner) else {"local": _figures()}
+    for worker, numbers in sorted(figures.items()):
+        print(
+            f"generator guard, worker {worker}: saturated {numbers['saturated_share']:.0%} of the "
+            f"run, {numbers['inconclusive']} of {numbers['journeys']} journeys inconclusive",
+            flush=True,
+        )
 
 
 @events.init_command_line_parser.add_listener
@@ -120,6 +183,13 @@ class SyntheticPatient(User):
             self.stop()
             return
         record = JourneyRecord.from_dict(json.loads(line))
+        GUARD["journeys"] += 1
+        if GUARD["monitor"] is not None:
+            judge_saturation(record, GUARD["monitor"])
+        if record.verdict == Verdict.INCONCLUSIVE:
+            GUARD["inconclusive"] += 1
+            report(self.environment, journey, "journey (inconclusive)", record.duration_ms, None)
+            return
         for step in record.steps:
             report(
                 self.environment,

@@ -51,7 +51,10 @@ def write_jsonl(path: Path, records: list[JourneyRecord]) -> None:
 
 
 def metrics(
-    records: list[JourneyRecord], verdict: Verdict, labels: dict[str, str]
+    records: list[JourneyRecord],
+    verdict: Verdict,
+    labels: dict[str, str],
+    saturated_share: float | None = None,
 ) -> CollectorRegistry:
     registry = CollectorRegistry()
     names = sorted(labels)
@@ -74,7 +77,19 @@ def metrics(
         [*names, "journey", "step"],
         registry=registry,
     )
-    run = Gauge("esia_synth_run_verdict", "0 pass, 1 degraded, 2 fail", names, registry=registry)
+    run = Gauge(
+        "esia_synth_run_verdict",
+        "0 pass, 1 degraded, 2 fail, 3 inconclusive (the generator was saturated)",
+        names,
+        registry=registry,
+    )
+    if saturated_share is not None:
+        Gauge(
+            "esia_synth_generator_saturated_ratio",
+            "Share of the run the load generator itself was saturated",
+            names,
+            registry=registry,
+        ).labels(*[labels[n] for n in names]).set(round(saturated_share, 3))
     values = [labels[n] for n in names]
     for record in records:
         journeys.labels(*values, record.journey, record.verdict.value).inc()
@@ -95,6 +110,7 @@ _STATUS = {
     Verdict.PASS: Status.PASSED,
     Verdict.DEGRADED: Status.FAILED,
     Verdict.FAIL: Status.BROKEN,
+    Verdict.INCONCLUSIVE: Status.UNKNOWN,
 }
 
 
@@ -121,6 +137,8 @@ def write_allure(alluredir: Path, records: list[JourneyRecord]) -> None:
             )
             clock += int(step.duration_ms)
         message = record.error or "; ".join(record.soft_failures) or None
+        if record.verdict == Verdict.INCONCLUSIVE:
+            message = f"INCONCLUSIVE: {record.inconclusive}. Observed: {message}"
         attachments = []
         if record.trace:
             source = f"{uuid4()}-attachment.zip"

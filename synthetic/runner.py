@@ -18,6 +18,7 @@ from fixtures.profile import Profile, load_profile
 from synthetic.budgets import Budgets
 from synthetic.model import JourneyRecord, Verdict, run_verdict
 from synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
+from synthetic.saturation import SaturationMonitor, judge_saturation
 from synthetic.worker import Task, WorkerConfig, worker_main
 
 
@@ -33,6 +34,13 @@ class RunConfig:
     plain: bool = False
     location: str = "local"
     profile: Profile = field(default_factory=load_profile)
+    # Patients (browser contexts) per browser process; 1 = a browser per patient.
+    patients_per_browser: int = 4
+    # The portal and the mock run on this machine (the embedded stack): lower the browsers'
+    # priority so that they are not starved by the generator.
+    embedded_target: bool = False
+    # Judge journeys as observed even when the generator was saturated (no inconclusive).
+    saturation_guard: bool = True
 
     @property
     def jsonl(self) -> Path:
@@ -52,6 +60,20 @@ class RunResult:
     run_id: str
     records: list[JourneyRecord]
     verdict: Verdict
+    saturated_share: float = 0.0  # of the whole run
+
+
+def warn_saturation(reason: str | None) -> None:
+    """The live warning, as it happens (stderr, so it does not break the JSON of a pipe)."""
+    if reason:
+        print(
+            f"esia-e2e synth: WARNING: the load generator itself is saturated now ({reason}); "
+            "journeys failing or slow meanwhile are inconclusive, not failures",
+            file=sys.stderr,
+            flush=True,
+        )
+    else:
+        print("esia-e2e synth: the load generator is no longer saturated", file=sys.stderr)
 
 
 def _tasks(run_id: str, config: RunConfig, users: list[dict]) -> Iterator[Task]:
@@ -90,17 +112,23 @@ def run_once(
     context = mp.get_context("spawn")
     tasks: mp.Queue = context.Queue()
     results: mp.Queue = context.Queue()
-    worker_config = WorkerConfig(
-        portal_url,
-        config.budgets,
-        config.output_dir / "traces",
-        config.headed,
-        profile=config.profile,
-    )
-    workers = [
-        context.Process(target=worker_main, args=(worker_config, tasks, results), daemon=True)
-        for _ in range(config.concurrency)
-    ]
+    per_browser = max(1, min(config.patients_per_browser, config.concurrency))
+    workers = []
+    for first in range(0, config.concurrency, per_browser):
+        worker_config = WorkerConfig(
+            portal_url,
+            config.budgets,
+            config.output_dir / "traces",
+            config.headed,
+            profile=config.profile,
+            patients_per_browser=min(per_browser, config.concurrency - first),
+            nice=10 if config.embedded_target else 0,
+        )
+        workers.append(
+            context.Process(target=worker_main, args=(worker_config, tasks, results), daemon=True)
+        )
+    monitor = SaturationMonitor(os.getpid(), on_change=warn_saturation)
+    monitor.start()
     for worker in workers:
         worker.start()
     total = (
@@ -136,22 +164,29 @@ def run_once(
                 continue
             in_flight -= 1
             record = JourneyRecord.from_dict(data)
+            if config.saturation_guard:
+                judge_saturation(record, monitor)
             records.append(record)
             if progress:
                 progress(record, len(records), total)
             in_flight += feed()
     finally:
-        for _ in workers:
+        for _ in range(config.concurrency):
             tasks.put(None)
         for worker in workers:
             worker.join(timeout=30)
             if worker.is_alive():
                 worker.terminate()
+        monitor.stop()
     verdict = run_verdict(records)
+    saturated = monitor.share_of_run()
     write_jsonl(config.jsonl, records)
-    write_openmetrics(config.openmetrics, metrics(records, verdict, {"location": config.location}))
+    write_openmetrics(
+        config.openmetrics,
+        metrics(records, verdict, {"location": config.location}, saturated_share=saturated),
+    )
     write_allure(config.alluredir, records)
-    return RunResult(run_id, records, verdict)
+    return RunResult(run_id, records, verdict, saturated)
 
 
 def wants_plain_output(config: RunConfig) -> bool:

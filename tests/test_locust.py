@@ -73,5 +73,7 @@ def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_u
     # Both journeys walked, none failed: how many fit in the time depends on the machine.
     assert all(int(row["Request Count"]) >= 1 for row in journeys.values()), rows
     assert all(int(row["Failure Count"]) == 0 for row in rows), (failures, worker_logs)
+    guard = [line for line in output.splitlines() if line.startswith("generator guard, worker")]
+    assert len(guard) == 2, output[-2000:]  # the saturation guard, reported per worker
     steps = {row["Name"] for row in rows}
     assert {"portal home", "redirect to ESIA", "login page", "cabinet data loaded"} <= steps
