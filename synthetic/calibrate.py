@@ -1,6 +1,6 @@
 """`esia-e2e synth --calibrate`: how many patients at once this machine can drive honestly.
 
-Concurrency is ramped up level by level (two journeys per patient at each level); a level
+Concurrency is ramped up level by level (four journeys per patient at each level); a level
 counts only if every journey passed and the generator was not saturated for a meaningful share
 of it. The answer is the highest such level and the journeys per minute it achieved: beyond it
 the machine measures itself, not the portal.
@@ -29,7 +29,7 @@ def calibrate(
     """Prints one line per level and the verdict; exit 0 with an answer, 3 without one."""
     best: tuple[int, float] | None = None
     for level in [n for n in LEVELS if n <= max_concurrency]:
-        people = people_for(2 * level)
+        people = people_for(4 * level)  # enough journeys that the browsers' start-up is amortised
         started = time.monotonic()
         result = run_once(
             replace(
