@@ -44,9 +44,9 @@ serve: setup
 RUNS ?= 10
 BURN ?= 0
 flake-check: setup
-	@if [ "$(BURN)" != "0" ]; then $(VENV)/bin/python scripts/cpu_burner.py \
-		--processes $(BURN) --seconds $$(( $(RUNS) * 150 )) & fi; \
-	trap 'pkill -f scripts/cpu_burner.py || true' EXIT; \
+	@burner=; if [ "$(BURN)" != "0" ]; then $(VENV)/bin/python scripts/cpu_burner.py \
+		--processes $(BURN) --seconds $$(( $(RUNS) * 150 )) & burner=$$!; fi; \
+	trap '[ -z "$$burner" ] || kill $$burner 2>/dev/null || true' EXIT; \
 	for run in $$(seq $(RUNS)); do echo "== run $$run of $(RUNS)"; \
 		$(PYTEST) e2e -q $(PYTEST_ARGS) || exit 1; done
 

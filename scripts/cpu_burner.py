@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import signal
 import time
 
 LIMIT_SECONDS = 3600
@@ -32,6 +33,13 @@ def main() -> int:
     burners = [mp.Process(target=burn, args=(until,)) for _ in range(args.processes)]
     for burner in burners:
         burner.start()
+
+    def stop(*_: object) -> None:
+        for burner in burners:
+            burner.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     for burner in burners:
         burner.join()
     return 0
