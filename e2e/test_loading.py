@@ -105,7 +105,9 @@ def test_a_slow_esia_back_channel_gives_the_portal_error_not_a_hang(
     a margin for the pages around it), not an endless wait."""
     patient = persona("verified")
     timeout = portal_profile.timeouts.back_channel_timeout_seconds
-    esia_faults.add("stall", persona=patient.oid, routes=["token"], stall_seconds=timeout + 20)
+    # Longer than the patient may wait, and no longer: a stall outlives the test otherwise.
+    stall = timeout + BACK_CHANNEL_MARGIN_SECONDS + 2
+    esia_faults.add("stall", persona=patient.oid, routes=["token"], stall_seconds=stall)
     start_login(page, portal_profile).log_in(patient.phone, patient.password)
     deadline = time.monotonic() + timeout + BACK_CHANNEL_MARGIN_SECONDS
     EsiaConsentPage(page).grant()  # the browser waits here while the portal waits for ESIA

@@ -173,7 +173,10 @@ def serve(args: argparse.Namespace) -> int:
         args.write_cert.parent.mkdir(parents=True, exist_ok=True)
         key = mock.gost_key if args.token_alg.startswith("GOST") else mock.key
         args.write_cert.write_text(key.certificate_pem)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    # A stalled or held request must not keep the mock alive after Ctrl-C or SIGTERM.
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
 
     async def announce() -> None:

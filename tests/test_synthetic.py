@@ -322,7 +322,7 @@ def test_bad_arguments_get_a_readable_message(tmp_path):
 def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url, esia_admin):
     """Two patients at once, two per browser: one Chromium process for both, the journeys
     overlapping in time, each in its own context (each logs in as itself)."""
-    browsers: set[int] = set()
+    browsers: set[str] = set()  # a browser is its profile folder (forks share it)
     done = threading.Event()
 
     def watch() -> None:
@@ -331,10 +331,8 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
                     line = child.cmdline()
-                    if any(a.startswith("--remote-debugging-port=") for a in line) and not any(
-                        a.startswith("--type=") for a in line
-                    ):
-                        browsers.add(child.pid)
+                    if any(a.startswith("--remote-debugging-port=") for a in line):
+                        browsers.update(a for a in line if a.startswith("--user-data-dir="))
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
