@@ -39,11 +39,22 @@ if [ -n "${CHROMIUM_EXECUTABLE:-}" ]; then
   [ -x "$CHROMIUM_EXECUTABLE" ] || fail "CHROMIUM_EXECUTABLE=$CHROMIUM_EXECUTABLE is not executable"
 elif compgen -G "$pw_browsers/chromium-*/INSTALLATION_COMPLETE" >/dev/null; then
   : # Playwright's own browser; fixtures/browser.py prefers it
-elif command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
-  :
 else
-  log "no Chromium found; installing Debian's chromium (Playwright cannot download browsers here)"
-  apt_install chromium
+  if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+    log "no Chromium found; installing Debian's chromium (Playwright cannot download browsers here)"
+    apt_install chromium
+  fi
+  # Headless runs take the headless shell, as Playwright does with its own builds: about half
+  # the CPU of the full browser per login (fixtures/browser.py). Headed runs keep chromium.
+  if ! command -v chromium-headless-shell >/dev/null; then
+    if [ "$IS_ROOT" = 1 ]; then
+      log "installing Debian's chromium-headless-shell for headless runs"
+      apt_install chromium-headless-shell
+    else
+      log "chromium-headless-shell is missing: headless runs use the full chromium (slower;" \
+          "sudo apt-get install -y chromium-headless-shell)"
+    fi
+  fi
 fi
 
 # 2b. OpenSSL's GOST engine: the oracle that GOST signatures are checked against (tests/gost_oracle.py).

@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from e2e.preflight import check_profile
-from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
+from fixtures.browser import launch_options
 from fixtures.plugin import register_from_profile
 from fixtures.profile import Profile, ProfileError, load_profile
 from fixtures.stack import embedded_stack
@@ -56,11 +56,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args.profile)
         with _target(args, profile) as (base, admin), sync_playwright() as playwright:
-            executable = resolve_executable(playwright.chromium.executable_path)
-            launch: dict = {"headless": True}
-            if executable:
-                launch.update(executable_path=executable, args=list(OFFLINE_CHROMIUM_ARGS))
-            browser = playwright.chromium.launch(**launch)
+            browser = playwright.chromium.launch(
+                **launch_options(playwright.chromium.executable_path)
+            )
             started = time.perf_counter()
             mismatches = check_profile(browser, base, profile, admin)
             browser.close()

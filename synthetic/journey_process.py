@@ -18,7 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
+from fixtures.browser import launch_options
 from fixtures.profile import load_profile
 from synthetic.budgets import Budgets
 from synthetic.worker import Task, WorkerConfig, run_journey
@@ -30,11 +30,7 @@ def main() -> int:
     profile = load_profile(os.environ.get("E2E_PORTAL_PROFILE") or None)
     config = WorkerConfig(portal_url, budgets, Path("reports/synthetic/traces"), profile=profile)
     with sync_playwright() as playwright:
-        executable = resolve_executable(playwright.chromium.executable_path)
-        launch: dict = {"headless": True}
-        if executable:
-            launch.update(executable_path=executable, args=list(OFFLINE_CHROMIUM_ARGS))
-        browser = playwright.chromium.launch(**launch)
+        browser = playwright.chromium.launch(**launch_options(playwright.chromium.executable_path))
         print(json.dumps({"ready": True}), flush=True)
         for line in sys.stdin:
             task = Task(**json.loads(line))
