@@ -1,19 +1,29 @@
-"""Synthetic patients per minute at several concurrencies, the old layout (a browser per
-patient) side by side with the new one (patients as contexts of a shared browser), and the
-generator's memory (peak PSS summed over every process the run started: workers, Playwright
-drivers, browsers). Loopback only, bounded: `--journeys` first logins per level.
+"""Synthetic patients per minute at several concurrencies, layouts side by side in one run, with
+the generator's memory (peak PSS summed over every process the run started: workers, Playwright
+drivers, browsers) and its CPU per journey (getrusage of the reaped worker processes and all
+they started). Loopback only, bounded: `--journeys` first logins per level.
+
+A mode is `N` patients per browser, on the browser `fixtures/browser.py` picks, or `N@EXE` on
+that executable. The default compares the old layout (`1@chromium`: a full Chromium per
+patient, as before the headless shell) with a headless shell per patient (`1`) and the new
+layout (`4`: four patients as contexts of one headless shell, one Playwright driver).
 
     .venv/bin/python bench/bench_synthetic.py [--journeys 16] [--levels 1,2,4]
+        [--modes 1@chromium,1,4]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import resource
+import shutil
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from fixtures.stack import embedded_stack
@@ -74,16 +84,45 @@ class PeakMemory:
         self._thread.join()
 
 
+def children_cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+@contextlib.contextmanager
+def browser_executable(name: str | None) -> Iterator[str]:
+    """The workers are spawned with this process's environment, so the override reaches them."""
+    if name is None:
+        yield "the default browser"
+        return
+    path = shutil.which(name) or name
+    saved = os.environ.get("CHROMIUM_EXECUTABLE")
+    os.environ["CHROMIUM_EXECUTABLE"] = path
+    try:
+        yield path
+    finally:
+        if saved is None:
+            os.environ.pop("CHROMIUM_EXECUTABLE")
+        else:
+            os.environ["CHROMIUM_EXECUTABLE"] = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--journeys", type=int, default=16)
     parser.add_argument("--levels", default="1,2,4")
-    parser.add_argument("--modes", default="1,4", help="patients per browser, one mode each")
+    parser.add_argument(
+        "--modes", default="1@chromium,1,4", help="N or N@EXECUTABLE: patients per browser"
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     with embedded_stack() as stack, tempfile.TemporaryDirectory() as out:
-        for per_browser in [int(n) for n in args.modes.split(",")]:
+        for mode in args.modes.split(","):
+            per_browser_text, _, executable = mode.partition("@")
+            per_browser = int(per_browser_text)
             peaks: dict[int, float] = {}
+            with browser_executable(executable or None) as browser:
+                print(f"mode {mode}: {per_browser} patient(s) per browser, {browser}", flush=True)
             for concurrency in levels:
                 people = generated(stack.admin, args.journeys)
                 config = RunConfig(
@@ -94,18 +133,21 @@ def main() -> None:
                     patients_per_browser=per_browser,
                     embedded_target=True,
                 )
+                cpu_before = children_cpu_seconds()
                 start = time.perf_counter()
-                with PeakMemory() as memory:
+                with browser_executable(executable or None), PeakMemory() as memory:
                     result = run_once(config, stack.portal_url, people)
                 minutes = (time.perf_counter() - start) / 60
+                cpu = (children_cpu_seconds() - cpu_before) / len(result.records)
                 peaks[concurrency] = memory.peak
                 verdicts = Counter(r.verdict.value for r in result.records)
                 steps = sorted(r.duration_ms for r in result.records)
                 print(
-                    f"{per_browser} patient(s) per browser, concurrency {concurrency}: "
+                    f"  {mode}, concurrency {concurrency}: "
                     f"{len(result.records) / minutes:5.1f} journeys/min ({dict(verdicts)}), "
-                    f"median journey {steps[len(steps) // 2] / 1000:.1f} s, generator peak PSS "
-                    f"{memory.peak:.0f} MB, saturated {result.saturated_share:.0%} of the run",
+                    f"median journey {steps[len(steps) // 2] / 1000:.1f} s, "
+                    f"{cpu:.2f} CPU-s per journey, generator peak PSS {memory.peak:.0f} MB, "
+                    f"saturated {result.saturated_share:.0%} of the run",
                     flush=True,
                 )
             first, last = levels[0], levels[-1]

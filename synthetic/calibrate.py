@@ -42,6 +42,8 @@ def calibrate(
             portal_url,
             people,
         )
+        if result.interrupted:
+            raise KeyboardInterrupt
         per_minute = len(result.records) / ((time.monotonic() - started) / 60)
         counts = {v: sum(r.verdict == v for r in result.records) for v in Verdict}
         clean = (

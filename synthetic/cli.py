@@ -139,8 +139,9 @@ def _prepare_users(
 
 def _summary(result: RunResult) -> str:
     counts = {v: sum(1 for r in result.records if r.verdict == v) for v in Verdict}
+    verdict = "INTERRUPTED" if result.interrupted else result.verdict.value.upper()
     line = (
-        f"run {result.run_id}: {result.verdict.value.upper()} — {len(result.records)} journeys, "
+        f"run {result.run_id}: {verdict} — {len(result.records)} journeys, "
         + ", ".join(f"{n} {v.value}" for v, n in counts.items())
         + f"; the load generator was saturated {result.saturated_share:.0%} of the run"
     )
@@ -198,6 +199,10 @@ def _warn_unless_strict(
             else f"checked strictly, as ESIA checks them (client {client_id})",
         },
     )
+
+
+# The shell's convention for a program ended by Ctrl+C (128 + SIGINT).
+INTERRUPTED = 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             def once() -> Verdict:
                 result = _live(config, portal_url, people)
                 print(_summary(result), flush=True)
+                if result.interrupted:
+                    raise KeyboardInterrupt
                 return result.verdict
 
             if every is None:
@@ -268,9 +275,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             schedule = Schedule(
                 every, once, webhook_alert(args.webhook) if args.webhook else None, args.alert_after
             )
-            with contextlib.suppress(KeyboardInterrupt):
-                return schedule.loop().exit_code
-            return 0
+            return schedule.loop().exit_code
+    except KeyboardInterrupt:
+        print(
+            f"esia-e2e synth: interrupted; the journeys finished so far are in {args.output}",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
     except (user_source.AccountsError, AdminError, OSError) as exc:
         print(f"esia-e2e synth: {exc}", file=sys.stderr)
         return 2

@@ -61,6 +61,8 @@ class RunResult:
     records: list[JourneyRecord]
     verdict: Verdict
     saturated_share: float = 0.0  # of the whole run
+    # Ctrl+C: the journeys finished so far are recorded and written; those under way are not.
+    interrupted: bool = False
 
 
 def warn_saturation(reason: str | None) -> None:
@@ -140,6 +142,7 @@ def run_once(
     pending = _tasks(run_id, config, users)
     in_flight = 0
     records: list[JourneyRecord] = []
+    interrupted = False
 
     def feed() -> bool:
         if deadline is not None and time.monotonic() >= deadline:
@@ -170,10 +173,16 @@ def run_once(
             if progress:
                 progress(record, len(records), total)
             in_flight += feed()
+    except KeyboardInterrupt:
+        # The workers run in sessions of their own (the terminal's Ctrl+C reaches only this
+        # process); they are ended here, and their Playwright drivers close the browsers.
+        interrupted = True
     finally:
         for _ in range(config.concurrency):
             tasks.put(None)
         for worker in workers:
+            if interrupted:
+                worker.terminate()
             worker.join(timeout=30)
             if worker.is_alive():
                 worker.terminate()
@@ -186,7 +195,7 @@ def run_once(
         metrics(records, verdict, {"location": config.location}, saturated_share=saturated),
     )
     write_allure(config.alluredir, records)
-    return RunResult(run_id, records, verdict, saturated)
+    return RunResult(run_id, records, verdict, saturated, interrupted)
 
 
 def wants_plain_output(config: RunConfig) -> bool:

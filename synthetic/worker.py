@@ -1,11 +1,11 @@
 """A worker process: one browser shared by several patients, each journey in a fresh context.
 
 A patient is one isolated browser context (its own cookies and storage), and several patients
-share one Chromium: the costly browser, GPU and network processes exist once per worker, not
-once per patient. Playwright's sync API is one per thread, so each extra patient of a worker is
-a thread with its own Playwright connection to the worker's browser over the DevTools protocol
-(loopback only), and walks the very same journeys (e2e/journeys.py) the scenarios use.
-`patients_per_browser=1` is the old layout: one browser per patient.
+share one Chromium and one Playwright driver: the browser, network and driver processes exist
+once per worker, not once per patient. The patients of a worker are greenlets on one sync
+Playwright connection (synthetic/cooperative.py) and walk the very same journeys
+(e2e/journeys.py) the scenarios use. `patients_per_browser=1` is the old layout: one browser per
+patient.
 """
 
 from __future__ import annotations
@@ -13,19 +13,21 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import socket
-import threading
+import queue
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from fixtures.browser import OFFLINE_CHROMIUM_ARGS, resolve_executable
+from fixtures.browser import launch_options
 from fixtures.personas import TestPersona, mask
 from fixtures.profile import Profile, load_profile
 from fixtures.redaction import redact, redact_trace
 from synthetic.budgets import Budgets
+from synthetic.cooperative import Cooperation
 from synthetic.journeys import run, soft_checks
 from synthetic.model import JourneyRecord
 from synthetic.timing import LCP_OBSERVER, StepTimer
@@ -89,10 +91,16 @@ def run_journey(browser: Browser, config: WorkerConfig, task: Task) -> JourneyRe
     return record
 
 
-def _serve(browser: Browser, config: WorkerConfig, tasks: mp.Queue, results: mp.Queue) -> None:
+def _serve(
+    browser: Browser,
+    config: WorkerConfig,
+    tasks: mp.Queue,
+    results: mp.Queue,
+    next_task: Callable[[], Task | None],
+) -> None:
     """Walk tasks until the runner says stop; every task taken gets a record back, even when
     the browser itself broke, so the runner never waits for a journey that will not come."""
-    while (task := tasks.get()) is not None:
+    while (task := next_task()) is not None:
         try:
             record = run_journey(browser, config, task)
         except Exception as exc:  # the browser or its connection, not the journey
@@ -108,61 +116,46 @@ def _serve(browser: Browser, config: WorkerConfig, tasks: mp.Queue, results: mp.
         results.put(record.as_dict())
 
 
-def _free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _task_reader(tasks: mp.Queue) -> Callable[[], Task | None]:
+    """Reads the next task; None once the runner says stop or is gone (killed outright), so a
+    worker in its own session never outlives the run."""
+    runner = os.getppid()
 
+    def next_task() -> Task | None:
+        while os.getppid() == runner:
+            with contextlib.suppress(queue.Empty):
+                return tasks.get(timeout=1)
+        return None
 
-def _patient_thread(
-    endpoint: str, config: WorkerConfig, tasks: mp.Queue, results: mp.Queue
-) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.connect_over_cdp(endpoint)
-        try:
-            _serve(browser, config, tasks, results)
-        finally:
-            browser.close()
-
-
-def launch_args(config: WorkerConfig, executable: str | None) -> tuple[dict, str | None]:
-    """Launch options, and the DevTools endpoint the worker's other patients connect to."""
-    launch: dict = {"headless": not config.headed, "args": []}
-    if executable:
-        launch.update(executable_path=executable, args=list(OFFLINE_CHROMIUM_ARGS))
-    endpoint = None
-    if config.patients_per_browser > 1:
-        port = _free_loopback_port()
-        launch["args"] += [
-            f"--remote-debugging-port={port}",
-            "--remote-debugging-address=127.0.0.1",
-        ]
-        endpoint = f"http://127.0.0.1:{port}"
-    return launch, endpoint
+    return next_task
 
 
 def worker_main(config: WorkerConfig, tasks: mp.Queue, results: mp.Queue) -> None:
+    # A session of its own: the terminal's Ctrl+C goes to the runner, which ends the run in
+    # order, instead of killing browsers under journeys that would then count as failures.
+    with contextlib.suppress(OSError):
+        os.setsid()
     if config.nice:
         with contextlib.suppress(OSError):
             os.nice(config.nice)  # inherited by the browser and its driver
     with sync_playwright() as playwright:
-        executable = resolve_executable(playwright.chromium.executable_path)
-        launch, endpoint = launch_args(config, executable)
+        launch = launch_options(playwright.chromium.executable_path, headless=not config.headed)
         browser = playwright.chromium.launch(**launch)
-        patients = [
-            threading.Thread(
-                target=_patient_thread,
-                args=(endpoint, config, tasks, results),
-                name=f"patient-{number}",
-                daemon=True,
-            )
-            for number in range(2, config.patients_per_browser + 1)
-        ]
-        for patient in patients:
-            patient.start()
+        read_task = _task_reader(tasks)
         try:
-            _serve(browser, config, tasks, results)
+            with Cooperation(playwright, config.patients_per_browser) as cooperation:
+
+                def patient() -> None:
+                    _serve(
+                        browser,
+                        config,
+                        tasks,
+                        results,
+                        lambda: cooperation.wait_off_thread(read_task),
+                    )
+
+                failures = cooperation.run_side_by_side([patient] * config.patients_per_browser)
+            for failure in filter(None, failures):
+                print(f"esia-e2e synth: a patient stopped: {failure!r}", file=sys.stderr)
         finally:
-            for patient in patients:
-                patient.join(timeout=60)
             browser.close()

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import queue
+import signal
 import subprocess
 import sys
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import psutil
@@ -320,9 +324,10 @@ def test_bad_arguments_get_a_readable_message(tmp_path):
 
 
 def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url, esia_admin):
-    """Two patients at once, two per browser: one Chromium process for both, the journeys
-    overlapping in time, each in its own context (each logs in as itself)."""
+    """Two patients at once, two per browser: one Chromium and one Playwright driver for both,
+    the journeys overlapping in time, each in its own context (each logs in as itself)."""
     browsers: set[str] = set()  # a browser is its profile folder (forks share it)
+    drivers: set[int] = set()
     done = threading.Event()
 
     def watch() -> None:
@@ -331,8 +336,9 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
                     line = child.cmdline()
-                    if any(a.startswith("--remote-debugging-port=") for a in line):
-                        browsers.update(a for a in line if a.startswith("--user-data-dir="))
+                    browsers.update(a for a in line if a.startswith("--user-data-dir="))
+                    if "run-driver" in line:
+                        drivers.add(child.pid)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -351,5 +357,67 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
         watcher.join()
     assert [r.verdict for r in result.records] == [Verdict.PASS, Verdict.PASS], result.records
     assert len(browsers) == 1
+    assert len(drivers) == 1
     first, second = sorted(result.records, key=lambda r: r.started_at)
     assert second.started_at < first.started_at + first.duration_ms / 1000  # at the same time
+
+
+def _processes_marked(marker: str) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("ESIA_E2E_TEST_RUN") == marker:
+                found.append(process)
+    return found
+
+
+def test_ctrl_c_ends_the_run_in_order_and_leaves_no_browser_behind(tmp_path):
+    """The terminal's Ctrl+C (SIGINT to the whole foreground group) while patients are under
+    way: the run says INTERRUPTED, keeps what finished, exits 130 without a traceback, and no
+    worker, driver or browser outlives it. (Before, the browsers died under their journeys and
+    the run reported them as failures of the portal.)"""
+    marker = uuid.uuid4().hex
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "synthetic",
+            "synth",
+            "--plain",
+            "--users",
+            "12",
+            "--concurrency",
+            "4",
+            "--journey",
+            "first_login",
+            "--output",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "ESIA_E2E_TEST_RUN": marker},
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in run.stdout], daemon=True)
+    reader.start()
+    output = []
+    try:
+        while not (output and output[-1].startswith("[1/12]")):
+            output.append(lines.get(timeout=120))
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=60) == 130
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    reader.join(timeout=10)
+    output += list(lines.queue)
+    text = "".join(output)
+    assert "Traceback" not in text, text[-3000:]
+    assert "INTERRUPTED" in text
+    assert " fail " not in text  # nobody blamed the portal for the interruption
+    finished = [json.loads(line) for line in (tmp_path / "journeys.jsonl").read_text().splitlines()]
+    assert any(entry["type"] == "journey" for entry in finished)
+    assert psutil.wait_procs(_processes_marked(marker), timeout=15)[1] == []
