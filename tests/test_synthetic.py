@@ -330,15 +330,23 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
     drivers: set[int] = set()
     done = threading.Event()
 
+    def run_processes() -> list[psutil.Process]:
+        """What the run's worker processes started (not this session's own browser)."""
+        found = []
+        for child in psutil.Process().children():
+            with contextlib.suppress(psutil.Error):
+                if any("spawn_main" in part for part in child.cmdline()):
+                    found += child.children(recursive=True)
+        return found
+
     def watch() -> None:
-        me = psutil.Process()
         while not done.wait(0.1):
-            for child in me.children(recursive=True):
+            for process in run_processes():
                 with contextlib.suppress(psutil.Error):
-                    line = child.cmdline()
+                    line = process.cmdline()
                     browsers.update(a for a in line if a.startswith("--user-data-dir="))
                     if "run-driver" in line:
-                        drivers.add(child.pid)
+                        drivers.add(process.pid)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
