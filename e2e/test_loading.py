@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import allure
 import pytest
@@ -74,10 +75,14 @@ def test_a_load_longer_than_the_page_waits_asks_to_reload(page: Page, portal_pro
     """The cabinet page waits for its data as long as the profile says, then gives up and asks
     to reload — not earlier, not later. The data is held in the browser (so no server-side
     timeout ends the wait instead); Playwright's clock moves the page's timers, so the test
-    waits for neither."""
+    waits for neither. The clock is paused before the reload: an installed clock still flows
+    with real time, and on a busy machine a second of it between the reload and the first move
+    made the page give up "early" (seen once in 50 runs beside a CPU burner)."""
     patient = persona("verified")
     cabinet = first_login(page, patient, portal_profile)
     page.clock.install()
+    # Ahead of the page's fake now (which is real now, flowing), so the jump is forward.
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
     with HeldDataRequests(page) as data:
         cabinet.reload_page()
         cabinet.expect_loading()
