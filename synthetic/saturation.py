@@ -26,6 +26,9 @@ PSI = Path("/proc/pressure/cpu")
 # A sample is saturated when runnable tasks waited for a CPU this share of the interval
 # ("some" stall), or, without PSI, when CPU use and the run queue are both at the top.
 STALL_SATURATED = 0.9
+# A saturated machine's stall share reads 0.73-0.89 in one sample of four or so (measured beside
+# a CPU burner): with a run queue this deep too, such a sample is saturated as well.
+STALL_WITH_QUEUE = 0.7
 CPU_SATURATED = 95.0
 RUN_QUEUE_PER_CORE = 2.0
 MEMORY_SATURATED = 95.0
@@ -57,6 +60,11 @@ class Sample:
         if self.stall is not None:
             if self.stall >= STALL_SATURATED:
                 return f"tasks waited for a CPU {self.stall:.0%} of the time"
+            if self.stall >= STALL_WITH_QUEUE and self.run_queue >= RUN_QUEUE_PER_CORE * cores:
+                return (
+                    f"tasks waited for a CPU {self.stall:.0%} of the time, run queue "
+                    f"{self.run_queue} on {cores} cores"
+                )
             return None
         if self.cpu_percent >= CPU_SATURATED and self.run_queue >= RUN_QUEUE_PER_CORE * cores:
             return f"CPU {self.cpu_percent:.0f} %, run queue {self.run_queue} on {cores} cores"
@@ -165,9 +173,11 @@ class SaturationMonitor:
         self._tree.used_since_last()
         cores = psutil.cpu_count() or 1
         while not self._stop.wait(self._interval):
+            # The stall counter and its clock are read back to back: on a saturated machine
+            # this thread is preempted often, and a gap between the two skews the share.
+            stall_now = _stall_total()
             now = time.monotonic()
             elapsed = max(now - moment, 1e-6)
-            stall_now = _stall_total()
             stall = None
             if stall_now is not None and stall_before is not None:
                 stall = min(max((stall_now - stall_before) / elapsed, 0.0), 1.0)
@@ -199,6 +209,10 @@ class SaturationMonitor:
         start = min(start, end - LOOK_BACK_SECONDS)
         with self._lock:
             span = [s for s in self.samples if start <= s.at <= end]
+            if len(span) < STEADY_SAMPLES:
+                # A quick failure soon after the run began: too few samples to judge on, so
+                # the nearest ones around its end count (as the live warning needs as many).
+                span = sorted(self.samples, key=lambda s: abs(s.at - end))[:STEADY_SAMPLES]
         if not span:
             return Saturation(0.0, None, 0.0)
         saturated = [s for s in span if s.reason is not None]

@@ -44,6 +44,9 @@ def test_a_sample_is_saturated_by_cpu_stall_or_without_psi_by_cpu_and_run_queue(
     cores = os.cpu_count() or 1
     assert sample(T0, stall=None, cpu=99, run_queue=2 * cores).reason is not None
     assert sample(T0, stall=None, cpu=99, run_queue=1).reason is None  # busy, nobody waiting
+    # A dip of the stall share under a deep run queue is still saturation; without it, not.
+    assert "run queue" in sample(T0, stall=0.8, run_queue=2 * cores).reason
+    assert sample(T0, stall=0.8, run_queue=1).reason is None
     full = Sample(T0, 0.1, 10, 1, memory_percent=97, generator_cpu_percent=5)
     assert full.reason == "memory 97 %"
 
@@ -77,6 +80,20 @@ def test_a_quick_failure_is_judged_on_the_seconds_before_it():
     quick = journey(error="net::ERR_CONNECTION_REFUSED", start=T0 + 2.7, seconds=0.05)
     judge_saturation(quick, monitor)
     assert quick.verdict == Verdict.INCONCLUSIVE
+
+
+def test_a_failure_right_after_the_start_is_judged_on_enough_samples():
+    """Seen for real: a dead portal fails 0.1 s after the browser starts, when the run has
+    only two or three samples, dips just under the stall threshold among them; judged on
+    those alone it flipped between inconclusive and fail. The nearest four samples count."""
+    monitor = monitor_with([0.88, 0.88, 0.97, 0.97, 0.97])  # 0 … 1.0 s; the judging comes later
+    early = journey(error="net::ERR_CONNECTION_REFUSED", start=T0 + 0.2, seconds=0.1)
+    judge_saturation(early, monitor)
+    assert early.saturation_share == 0.5  # on its own two samples: 0
+    assert early.verdict == Verdict.INCONCLUSIVE
+    calm = monitor_with([0.2, 0.97, 0.2, 0.2, 0.2])
+    judge_saturation(failed := journey(error="x", start=T0 + 0.2, seconds=0.1), calm)
+    assert failed.verdict == Verdict.FAIL
 
 
 def test_the_run_verdict_puts_a_real_failure_above_inconclusive_above_slowness():
