@@ -12,30 +12,30 @@ setup:
 	@scripts/bootstrap.sh
 
 ## make e2e: the browser scenarios on the embedded mock ESIA + reference portal, then the report.
+## The same code as `esia-e2e run` (make itself turns any non-zero code into 2: the code of the
+## run is the one `esia-e2e run` prints on its last line; CI jobs call `esia-e2e run` directly).
 e2e: setup
-	@rc=0; $(PYTEST) e2e --alluredir=$(RESULTS) --clean-alluredir \
-		--junitxml=reports/junit-e2e.xml $(PYTEST_ARGS) || rc=$$?; \
-	scripts/report.sh || rc=$${rc:-1}; \
-	exit $$rc
+	@$(VENV)/bin/esia-e2e run $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 ## make test: ruff, the unit/HTTP tests in tests/, and the browser scenarios in e2e/.
 test: setup lint
 	@rc=0; $(PYTEST) tests e2e --alluredir=$(RESULTS) --clean-alluredir \
 		--junitxml=reports/junit.xml $(PYTEST_ARGS) || rc=$$?; \
-	scripts/report.sh >/dev/null || true; \
+	$(VENV)/bin/esia-e2e report >/dev/null || true; \
 	exit $$rc
 
 report:
-	@scripts/report.sh
+	@$(VENV)/bin/esia-e2e report
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/python scripts/lint_imports.py
 
 ## make serve PERSONA=no_oms FAULT=maintenance:lasts=600,persona=@1 SEED=42: reproduce by hand.
+## The same as `esia-e2e serve --persona no_oms --fault … --seed 42`.
 PERSONA ?= verified
 serve: setup
-	@$(VENV)/bin/python -m fixtures.serve $(foreach p,$(PERSONA),--persona $(p)) \
+	@$(VENV)/bin/esia-e2e serve $(foreach p,$(PERSONA),--persona $(p)) \
 		$(if $(FAULT),--fault '$(FAULT)') $(if $(SEED),--seed $(SEED)) \
 		$(if $(ESIA_PORT),--esia-port $(ESIA_PORT)) $(if $(PORTAL_PORT),--portal-port $(PORTAL_PORT))
 

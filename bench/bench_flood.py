@@ -29,7 +29,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_flow import REDIRECT, SCOPE, Signer, Timer, one_flow, start_mock
 
-from fixtures.esia_flow import AuthorizeParams
+from esia_e2e.fixtures.esia_flow import AuthorizeParams
 from mock_esia.client import AdminClient
 
 

@@ -26,9 +26,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from fixtures.stack import embedded_stack
-from synthetic.runner import RunConfig, run_once
-from synthetic.users import generated
+from esia_e2e.fixtures.stack import embedded_stack
+from esia_e2e.synthetic.runner import RunConfig, run_once
+from esia_e2e.synthetic.users import generated
 
 
 def _descendants(root: int) -> set[int]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Browser, Error, Locator, Page, expect
 
-from e2e.pages import EsiaConsentPage, EsiaLoginPage
-from fixtures.personas import TestPersona
-from fixtures.profile import LocatorSpec, Profile
+from esia_e2e.e2e.pages import EsiaConsentPage, EsiaLoginPage
+from esia_e2e.fixtures.personas import TestPersona
+from esia_e2e.fixtures.profile import LocatorSpec, Profile
 from mock_esia.client import AdminClient, AdminError
 
 STEP_TIMEOUT_MS = 4000

@@ -7,12 +7,13 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from e2e.conftest import EPIC, help_section
-from e2e.journeys import first_login, repeat_login, start_login
-from e2e.pages import CabinetPage, EsiaConsentPage, PortalErrorPage
-from fixtures.esia_expectations import consent_texts
+from esia_e2e.e2e.journeys import first_login, repeat_login, start_login
+from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
+from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, PortalErrorPage
+from esia_e2e.fixtures.esia_expectations import consent_texts
 
 pytestmark = [
+    *CATALOGUE,
     allure.epic(EPIC),
     allure.feature("1. Учётная запись на Госуслугах и доступ к данным"),
     allure.link(help_section(1), name="Справка: 1. Убедитесь, что у вас есть учётная запись"),

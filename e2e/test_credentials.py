@@ -8,12 +8,13 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from e2e.conftest import EPIC, help_section
-from e2e.journeys import start_login
-from e2e.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
-from fixtures.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
+from esia_e2e.e2e.journeys import start_login
+from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
+from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
+from esia_e2e.fixtures.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
 
 pytestmark = [
+    *CATALOGUE,
     allure.epic(EPIC),
     allure.feature("2. Данные для входа на Госуслуги"),
     allure.link(help_section(2), name="Справка: 2. Убедитесь, что вы корректно вводите данные"),

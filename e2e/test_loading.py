@@ -10,16 +10,17 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from e2e.conftest import EPIC, help_section
-from e2e.held_requests import HeldDataRequests
-from e2e.journeys import first_login, start_login
-from e2e.pages import EsiaConsentPage, PortalErrorPage
+from esia_e2e.e2e.held_requests import HeldDataRequests
+from esia_e2e.e2e.journeys import first_login, start_login
+from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
+from esia_e2e.e2e.pages import EsiaConsentPage, PortalErrorPage
 
 # What the patient waits beyond the portal's back-channel timeout: the callback's own round trip
 # and the error page, on a loaded 2-core machine.
 BACK_CHANNEL_MARGIN_SECONDS = 4
 
 pytestmark = [
+    *CATALOGUE,
     allure.epic(EPIC),
     allure.feature("4. Загрузка личного кабинета"),
     allure.link(help_section(4), name="Справка: 4. Убедитесь, что портал работает корректно"),

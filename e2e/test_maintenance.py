@@ -8,11 +8,12 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from e2e.conftest import EPIC, help_section
-from e2e.journeys import start_login
-from e2e.pages import CabinetPage, EsiaConsentPage, EsiaMaintenancePage, PortalErrorPage
+from esia_e2e.e2e.journeys import start_login
+from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
+from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, EsiaMaintenancePage, PortalErrorPage
 
 pytestmark = [
+    *CATALOGUE,
     allure.epic(EPIC),
     allure.feature("3. Технические работы на Госуслугах"),
     allure.link(help_section(3), name="Справка: 3. Убедитесь, что вы можете войти на Госуслуги"),

@@ -16,8 +16,21 @@ class AdminError(RuntimeError):
             self.detail = response.text
         super().__init__(
             f"{response.request.method} {response.request.url.path} → "
-            f"{response.status_code}: {self.detail}"
+            f"{response.status_code}: {readable(self.detail)}"
         )
+
+
+def readable(detail: object) -> str:
+    """FastAPI's list of validation errors as a line a person reads: the field, then what is
+    allowed (`kind: Input should be 'maintenance', 'latency', …`)."""
+    if not isinstance(detail, list) or not all(isinstance(e, dict) for e in detail):
+        return str(detail)
+    parts = []
+    for error in detail[:3]:
+        field = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        parts.append(f"{field or 'request'}: {error.get('msg', error)}")
+    more = f" (and {len(detail) - 3} more)" if len(detail) > 3 else ""
+    return "; ".join(parts) + more
 
 
 class AdminClient:

@@ -6,10 +6,37 @@ Port 0 lets the OS pick a free port, so parallel workers never race for one.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from types import TracebackType
 
 import uvicorn
+
+
+class PortInUseError(OSError):
+    """The port asked for is taken: said at once, with the port and the way out."""
+
+    def __init__(self, host: str, port: int, reason: OSError) -> None:
+        self.host, self.port = host, port
+        super().__init__(
+            f"port {port} on {host} is busy ({reason.strerror or reason}): stop what listens "
+            f"there (ss -ltnp 'sport = :{port}') or choose another port (0 = any free one)"
+        )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here rather than inside uvicorn's thread, so that a busy port
+    is an error the caller sees at once instead of a thread that dies and a wait that times out."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise PortInUseError(host, port, exc) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 class ServerThread:
@@ -28,12 +55,14 @@ class ServerThread:
             timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(self._config)
+        self._host, self._port = host, port
+        self._socket: socket.socket | None = None
         self._thread = threading.Thread(target=self._run, name=f"uvicorn-{host}", daemon=True)
         self._url_host = url_host or host
         self.port: int | None = None
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve())
+        asyncio.run(self._server.serve(sockets=[self._socket] if self._socket else None))
 
     @property
     def url(self) -> str:
@@ -42,6 +71,7 @@ class ServerThread:
         return f"http://{self._url_host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> ServerThread:
+        self._socket = bind(self._host, self._port)
         self._thread.start()
         ready = threading.Event()
 

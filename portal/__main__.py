@@ -1,3 +1,3 @@
-from portal.cli import main
+from esia_e2e.portal.cli import main
 
 raise SystemExit(main())

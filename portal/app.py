@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from portal.config import PortalSettings
-from portal.credentials import load_signer
-from portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError
-from portal.patient import Refusal, load_patient, refusal
-from portal.sessions import MAX_PENDING_STATES, Session, SessionStore
+from esia_e2e.portal.config import PortalSettings
+from esia_e2e.portal.credentials import load_signer
+from esia_e2e.portal.esia_client import EsiaClient, EsiaRejectedError, EsiaUnavailableError
+from esia_e2e.portal.patient import Refusal, load_patient, refusal
+from esia_e2e.portal.sessions import MAX_PENDING_STATES, Session, SessionStore
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=PACKAGE_DIR / "templates")

@@ -1,4 +1,4 @@
-"""`python -m portal`: serve the reference patient portal against a chosen ESIA."""
+"""`esia-portal` (`python -m esia_e2e.portal`): serve the reference patient portal against a chosen ESIA."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import uvicorn
 
-from portal.app import create_app, is_loopback_host
-from portal.config import PortalSettings
+from esia_e2e.portal.app import create_app, is_loopback_host
+from esia_e2e.portal.config import PortalSettings
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m portal",
+        prog="esia-portal",
         description=(
             "Reference patient portal (личный кабинет пациента) that logs in through ESIA. "
             "Every option can also be set as PORTAL_<OPTION> in the environment."

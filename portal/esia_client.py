@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from portal.config import PortalSettings
-from portal.credentials import Signer
-from portal.id_token import IdTokenError, IdTokenValidator
+from esia_e2e.portal.config import PortalSettings
+from esia_e2e.portal.credentials import Signer
+from esia_e2e.portal.id_token import IdTokenError, IdTokenValidator
 
 ESIA_TIMESTAMP = "%Y.%m.%d %H:%M:%S %z"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
-from portal.esia_client import EsiaClient, Tokens
+from esia_e2e.portal.esia_client import EsiaClient, Tokens
 
 PERSON_EMBED = "(contacts.elements,addresses.elements,documents.elements)"
 

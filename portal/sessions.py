@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from portal.esia_client import Tokens
+from esia_e2e.portal.esia_client import Tokens
 
 
 @dataclass

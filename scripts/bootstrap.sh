@@ -77,6 +77,8 @@ fi
 # 4. The Allure CLI, pinned by package-lock.json; Allure 2 runs on Java.
 command -v java >/dev/null || { log "installing a Java runtime for Allure"; apt_install default-jre-headless; }
 command -v npm >/dev/null || { log "installing Node.js and npm for the Allure CLI"; apt_install nodejs npm; }
+# gitlab-ci-local (the GitLab recipe's test) copies the project with rsync.
+command -v rsync >/dev/null || { log "installing rsync for gitlab-ci-local"; apt_install rsync; }
 if [ ! -x node_modules/.bin/allure ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing the Allure CLI (npm ci)"
   npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null

@@ -23,6 +23,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from layout import lay_out
+
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
 PYTHON = sys.executable
@@ -99,11 +101,17 @@ def apply(patch: Path, tree: Path) -> str | None:
 
 
 def run_pytest(tree: Path, args: list[str], report: Path) -> tuple[int, str]:
-    """One pytest run inside the scratch copy: its code wins over the editable install."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    """One pytest run inside the scratch copy: its code wins over the editable install, laid
+    out under the installed names (a plain PYTHONPATH=tree would find `esia_e2e.portal` in the
+    checkout through the editable install's mapping)."""
+    layout = tree / ".installed-layout"
+    if not layout.exists():
+        lay_out(tree, layout, link=True)
+    env = {**os.environ, "PYTHONPATH": str(layout), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("E2E_PORTAL_PROFILE", None)
     command = [
         PYTHON,
+        "-P",  # not the working directory first: its esia_e2e/ lacks the mapped subpackages
         "-m",
         "pytest",
         *args,

@@ -1,3 +1,3 @@
-from synthetic.cli import main
+from esia_e2e.synthetic.cli import main
 
 raise SystemExit(main())

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from synthetic.model import Verdict
-from synthetic.runner import RunConfig, run_once
+from esia_e2e.synthetic.model import Verdict
+from esia_e2e.synthetic.runner import RunConfig, run_once
 
 LEVELS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
 # A level whose run was saturated for more than this share is beyond the machine.

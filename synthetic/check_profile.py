@@ -17,11 +17,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from e2e.preflight import check_profile
-from fixtures.browser import launch_options
-from fixtures.plugin import register_from_profile
-from fixtures.profile import Profile, ProfileError, load_profile
-from fixtures.stack import embedded_stack
+from esia_e2e.e2e.preflight import check_profile
+from esia_e2e.fixtures.browser import launch_options
+from esia_e2e.fixtures.plugin import register_from_profile
+from esia_e2e.fixtures.profile import Profile, ProfileError, load_profile
+from esia_e2e.fixtures.stack import embedded_stack
 from mock_esia.client import AdminClient, AdminError
 
 

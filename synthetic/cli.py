@@ -9,18 +9,27 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from fixtures.allure_support import write_run_files
-from fixtures.profile import Profile, ProfileError, load_profile
-from fixtures.stack import embedded_stack
+import httpx
+
+from esia_e2e.fixtures.allure_support import write_run_files
+from esia_e2e.fixtures.profile import Profile, ProfileError, load_profile
+from esia_e2e.fixtures.stack import embedded_stack
+from esia_e2e.fixtures.stand import first_unreachable
+from esia_e2e.synthetic import check_profile
+from esia_e2e.synthetic import users as user_source
+from esia_e2e.synthetic.budgets import BudgetError, Budgets
+from esia_e2e.synthetic.calibrate import calibrate
+from esia_e2e.synthetic.journeys import JOURNEYS, NEEDS_CONSENT
+from esia_e2e.synthetic.model import Verdict
+from esia_e2e.synthetic.runner import (
+    RunConfig,
+    RunResult,
+    plain_progress,
+    run_once,
+    wants_plain_output,
+)
+from esia_e2e.synthetic.schedule import Schedule, parse_duration, webhook_alert
 from mock_esia.client import AdminClient, AdminError
-from synthetic import check_profile
-from synthetic import users as user_source
-from synthetic.budgets import BudgetError, Budgets
-from synthetic.calibrate import calibrate
-from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
-from synthetic.model import Verdict
-from synthetic.runner import RunConfig, RunResult, plain_progress, run_once, wants_plain_output
-from synthetic.schedule import Schedule, parse_duration, webhook_alert
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -237,6 +246,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         saturation_guard=not args.no_saturation_guard,
         embedded_target=not (args.portal_url or profile.portal.base_url),
     )
+    # A dead mock cannot make users: one line, not a traceback. A dead portal is for the
+    # journeys to find: each fails with its trace kept, and the run's verdict is fail.
+    stand = {"mock ESIA": f"{args.esia_url.rstrip('/')}/__admin/health"} if args.esia_url else {}
+    gone = first_unreachable(stand)
+    if gone is not None:
+        print(f"esia-e2e synth: {Verdict.FAIL} — {gone.line()}", file=sys.stderr)
+        return Verdict.FAIL.exit_code
     try:
         with _target(args, config.profile) as (portal_url, admin, client_id):
             if config.embedded_target:
@@ -276,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 every, once, webhook_alert(args.webhook) if args.webhook else None, args.alert_after
             )
             return schedule.loop().exit_code
+    except httpx.TransportError as exc:
+        # The stand went away while users were being prepared: the run cannot say anything
+        # good of the portal, so it is a fail, in one line.
+        print(f"esia-e2e synth: {Verdict.FAIL} — стенд недоступен: {exc}", file=sys.stderr)
+        return Verdict.FAIL.exit_code
     except KeyboardInterrupt:
         print(
             f"esia-e2e synth: interrupted; the journeys finished so far are in {args.output}",

@@ -4,7 +4,7 @@ journey record per line on stdout.
 Locust runs its users as gevent greenlets, and Playwright's sync API cannot run under gevent's
 monkey-patching; so each Locust user keeps one of these processes and talks to it over pipes.
 
-    python -m synthetic.journey_process PORTAL_URL [BUDGET_FILE]
+    python -m esia_e2e.synthetic.journey_process PORTAL_URL [BUDGET_FILE]
 
 The portal profile is `E2E_PORTAL_PROFILE` (the reference portal's when unset).
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from fixtures.browser import launch_options
-from fixtures.profile import load_profile
-from synthetic.budgets import Budgets
-from synthetic.worker import Task, WorkerConfig, run_journey
+from esia_e2e.fixtures.browser import launch_options
+from esia_e2e.fixtures.profile import load_profile
+from esia_e2e.synthetic.budgets import Budgets
+from esia_e2e.synthetic.worker import Task, WorkerConfig, run_journey
 
 
 def main() -> int:

@@ -27,11 +27,11 @@ from typing import Any
 from locust import User, constant, events, task
 from locust.env import Environment
 
-from fixtures.profile import load_profile
+from esia_e2e.fixtures.profile import load_profile
+from esia_e2e.synthetic.journeys import JOURNEYS, NEEDS_CONSENT
+from esia_e2e.synthetic.model import JourneyRecord, Verdict
+from esia_e2e.synthetic.saturation import SaturationMonitor, judge_saturation
 from mock_esia.client import AdminClient
-from synthetic.journeys import JOURNEYS, NEEDS_CONSENT
-from synthetic.model import JourneyRecord, Verdict
-from synthetic.saturation import SaturationMonitor, judge_saturation
 
 # One per Locust process that runs users (a worker, or a local run): the same guard as
 # `esia-e2e synth`, over this process's browsers. Each worker's figures ride along with its
@@ -139,7 +139,7 @@ class SyntheticPatient(User):
                 admin.grant_consent(self.persona["oid"], client_id, profile.scopes)
         if options.portal_profile:
             os.environ["E2E_PORTAL_PROFILE"] = options.portal_profile  # for the browser process
-        command = [sys.executable, "-m", "synthetic.journey_process", options.portal_url]
+        command = [sys.executable, "-m", "esia_e2e.synthetic.journey_process", options.portal_url]
         if options.budget_file:
             command.append(options.budget_file)
         self.browser = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter

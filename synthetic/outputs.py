@@ -20,7 +20,7 @@ from allure_commons.utils import uuid4
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.openmetrics.exposition import generate_latest
 
-from synthetic.model import JourneyRecord, Verdict
+from esia_e2e.synthetic.model import JourneyRecord, Verdict
 
 STEP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0)
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
 
-from fixtures.profile import Profile, load_profile
-from synthetic.budgets import Budgets
-from synthetic.model import JourneyRecord, Verdict, run_verdict
-from synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
-from synthetic.saturation import SaturationMonitor, judge_saturation
-from synthetic.worker import Task, WorkerConfig, worker_main
+from esia_e2e.fixtures.profile import Profile, load_profile
+from esia_e2e.synthetic.budgets import Budgets
+from esia_e2e.synthetic.model import JourneyRecord, Verdict, run_verdict
+from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
+from esia_e2e.synthetic.saturation import SaturationMonitor, judge_saturation
+from esia_e2e.synthetic.worker import Task, WorkerConfig, worker_main
 
 
 @dataclass(frozen=True)

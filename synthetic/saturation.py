@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from synthetic.model import JourneyRecord
+from esia_e2e.synthetic.model import JourneyRecord
 
 PSI = Path("/proc/pressure/cpu")
 # A sample is saturated when runnable tasks waited for a CPU this share of the interval

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from synthetic.model import Verdict
+from esia_e2e.synthetic.model import Verdict
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from synthetic.budgets import Budgets
-from synthetic.model import StepRecord
+from esia_e2e.synthetic.budgets import Budgets
+from esia_e2e.synthetic.model import StepRecord
 
 # Installed in every page before its scripts run: remembers the latest LCP candidate.
 LCP_OBSERVER = """

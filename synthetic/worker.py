@@ -22,15 +22,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from fixtures.browser import launch_options
-from fixtures.personas import TestPersona, mask
-from fixtures.profile import Profile, load_profile
-from fixtures.redaction import redact, redact_trace
-from synthetic.budgets import Budgets
-from synthetic.cooperative import Cooperation
-from synthetic.journeys import run, soft_checks
-from synthetic.model import JourneyRecord
-from synthetic.timing import LCP_OBSERVER, StepTimer
+from esia_e2e.fixtures.browser import launch_options
+from esia_e2e.fixtures.personas import TestPersona, mask
+from esia_e2e.fixtures.profile import Profile, load_profile
+from esia_e2e.fixtures.redaction import redact, redact_trace
+from esia_e2e.synthetic.budgets import Budgets
+from esia_e2e.synthetic.cooperative import Cooperation
+from esia_e2e.synthetic.journeys import run, soft_checks
+from esia_e2e.synthetic.model import JourneyRecord
+from esia_e2e.synthetic.timing import LCP_OBSERVER, StepTimer
 
 
 @dataclass(frozen=True)

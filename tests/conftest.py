@@ -46,3 +46,12 @@ def openssl_rsa_pair(folder, common_name: str):
 @pytest.fixture(scope="session")
 def rsa_pair(tmp_path_factory):
     return openssl_rsa_pair(tmp_path_factory.mktemp("rsa"), "TEST RP")
+
+
+@pytest.fixture(scope="session")
+def installed_tool(tmp_path_factory):
+    """The built wheel in a fresh venv outside the checkout (tests/installed.py)."""
+    from installed import build_wheel, install
+
+    scratch = tmp_path_factory.mktemp("wheel")
+    return install(build_wheel(scratch), tmp_path_factory.mktemp("venv"))

@@ -7,7 +7,7 @@ import concurrent.futures
 import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, submit_login
+from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize, submit_login
 from mock_esia.client import AdminError
 from mock_esia.people import numbers
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.browser import browser_version, launch_options, resolve_executable
+from esia_e2e.fixtures.browser import browser_version, launch_options, resolve_executable
 
 
 def _fake_browser(folder: Path, name: str) -> Path:
@@ -65,7 +65,6 @@ def test_pytest_headed_option_picks_the_browser(
 ):
     # No Playwright-own browser may interfere on a laptop that has one.
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(pytester.path / "no-browsers"))
-    pytester.makeconftest("from fixtures.plugin import browser_type_launch_args")
     pytester.makepyfile(
         f"""
         from pathlib import Path
@@ -74,4 +73,4 @@ def test_pytest_headed_option_picks_the_browser(
             assert Path(browser_type_launch_args["executable_path"]).name == "{expected}"
         """
     )
-    pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q", *flag).assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-q", *flag).assert_outcomes(passed=1)

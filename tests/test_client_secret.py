@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import cms
 
-from fixtures.esia_flow import (
+from esia_e2e.fixtures.esia_flow import (
     LENIENT_SECRET,
     AuthorizeParams,
     authorize,
@@ -24,8 +24,8 @@ from fixtures.esia_flow import (
     login_flow,
     query_of,
 )
+from esia_e2e.portal.gost import generate as generate_gost
 from mock_esia.client import AdminError
-from portal.gost import generate as generate_gost
 
 REDIRECT = "http://127.0.0.1:9/callback"
 

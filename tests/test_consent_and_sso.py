@@ -5,7 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, decide_consent, query_of, submit_login
+from esia_e2e.fixtures.esia_flow import (
+    AuthorizeParams,
+    authorize,
+    decide_consent,
+    query_of,
+    submit_login,
+)
 
 
 def _new_browser(esia_url: str) -> httpx.Client:

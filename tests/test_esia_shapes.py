@@ -8,7 +8,13 @@ import re
 
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, request_id, rest_reader, submit_login
+from esia_e2e.fixtures.esia_flow import (
+    AuthorizeParams,
+    authorize,
+    request_id,
+    rest_reader,
+    submit_login,
+)
 from mock_esia.client import AdminError
 
 NEW_SCOPES = (

@@ -9,7 +9,13 @@ import uuid
 import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, login_flow, query_of, submit_login
+from esia_e2e.fixtures.esia_flow import (
+    AuthorizeParams,
+    authorize,
+    login_flow,
+    query_of,
+    submit_login,
+)
 from mock_esia.faults.rules import Delay
 
 
@@ -61,7 +67,7 @@ def test_a_maintenance_window_opens_and_closes_with_the_mock_clock(
 
 
 def _shifted(seconds: float) -> str:
-    from fixtures.esia_flow import esia_timestamp
+    from esia_e2e.fixtures.esia_flow import esia_timestamp
 
     return esia_timestamp(seconds)
 

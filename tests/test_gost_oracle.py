@@ -27,7 +27,7 @@ from gost_oracle import (
 )
 from gostcrypto import gostsignature
 
-from fixtures.esia_flow import (
+from esia_e2e.fixtures.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,
@@ -35,8 +35,8 @@ from fixtures.esia_flow import (
     query_of,
     submit_login,
 )
+from esia_e2e.portal.gost import generate as generate_portal_key
 from mock_esia.crypto import gost, pkcs7
-from portal.gost import generate as generate_portal_key
 
 REDIRECT = "http://127.0.0.1:9/callback"
 

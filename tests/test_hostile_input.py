@@ -14,9 +14,9 @@ import uuid
 import httpx
 import pytest
 
-from fixtures.esia_flow import AuthorizeParams, authorize, exchange, login_flow
+from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize, exchange, login_flow
+from esia_e2e.portal.gost import generate as generate_gost
 from mock_esia.client import AdminError
-from portal.gost import generate as generate_gost
 
 REDIRECT = "http://127.0.0.1:9/callback"
 LONG_CLIENT_ID = "C" * 65
@@ -293,7 +293,7 @@ def test_the_portal_publishes_no_openapi_and_keeps_no_session_for_strangers(port
 
 
 def test_the_portal_session_store_is_bounded_and_expires():
-    from portal.sessions import SessionStore
+    from esia_e2e.portal.sessions import SessionStore
 
     now = [0.0]
     store = SessionStore(idle_seconds=60, capacity=3, clock=lambda: now[0])

@@ -79,7 +79,7 @@ def test_token_alg_gost_signs_tokens_with_the_gost_certificate_it_writes(tmp_pat
 
 
 def test_a_lenient_client_is_warned_about_once_on_stderr():
-    from fixtures.esia_flow import AuthorizeParams
+    from esia_e2e.fixtures.esia_flow import AuthorizeParams
 
     process = _start()
     try:

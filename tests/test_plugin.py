@@ -21,7 +21,7 @@ def test_each_test_gets_its_own_fresh_persona(pytester: pytest.Pytester):
             assert p.document("MDCL_PLCY") is None
         """
     )
-    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q")
+    result = pytester.runpytest_subprocess("-q")
     result.assert_outcomes(passed=2)
 
 
@@ -40,12 +40,11 @@ def test_personas_are_deleted_after_the_test(pytester: pytest.Pytester):
                 esia_admin.persona(made[0])
         """
     )
-    pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-q").assert_outcomes(passed=2)
 
 
 def test_the_browser_comes_from_chromium_executable(pytester: pytest.Pytester, monkeypatch):
     monkeypatch.setenv("CHROMIUM_EXECUTABLE", "/opt/custom/chromium")
-    pytester.makeconftest("from fixtures.plugin import browser_type_launch_args")
     pytester.makepyfile(
         """
         def test_launch_args(browser_type_launch_args):
@@ -53,20 +52,17 @@ def test_the_browser_comes_from_chromium_executable(pytester: pytest.Pytester, m
             assert "--no-sandbox" in browser_type_launch_args["args"]
         """
     )
-    pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-q").assert_outcomes(passed=1)
 
 
 def test_an_explicit_channel_is_left_to_playwright(pytester: pytest.Pytester):
-    pytester.makeconftest("from fixtures.plugin import browser_type_launch_args")
     pytester.makepyfile(
         """
         def test_launch_args(browser_type_launch_args):
             assert "executable_path" not in browser_type_launch_args
         """
     )
-    result = pytester.runpytest_subprocess(
-        "-p", "fixtures.plugin", "-q", "--browser-channel", "chrome"
-    )
+    result = pytester.runpytest_subprocess("-q", "--browser-channel", "chrome")
     result.assert_outcomes(passed=1)
 
 
@@ -77,9 +73,7 @@ def test_a_deployed_mock_is_used_instead_of_an_embedded_one(pytester: pytest.Pyt
             assert esia_url == "{esia_url}"
         """
     )
-    pytester.runpytest_subprocess(
-        "-p", "fixtures.plugin", "-q", "--esia-url", esia_url
-    ).assert_outcomes(passed=1)
+    pytester.runpytest_subprocess("-q", "--esia-url", esia_url).assert_outcomes(passed=1)
 
 
 def test_the_run_writes_environment_and_categories_for_allure(pytester: pytest.Pytester):
@@ -89,7 +83,7 @@ def test_the_run_writes_environment_and_categories_for_allure(pytester: pytest.P
             assert esia_url.startswith("http://127.0.0.1:")
         """
     )
-    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q", "--alluredir", "results")
+    result = pytester.runpytest_subprocess("-q", "--alluredir", "results")
     result.assert_outcomes(passed=1)
     environment = (pytester.path / "results" / "environment.properties").read_text()
     assert "ESIA=http://127.0.0.1:" in environment
@@ -105,13 +99,11 @@ def test_a_portal_checked_leniently_is_a_warning_and_in_the_report_environment(
     plugin must say so where QA looks, in the warnings summary and the report."""
     pytester.makepyfile("def test_uses_the_portal(portal_url):\n    assert portal_url\n")
     result = pytester.runpytest_subprocess(
-        "-p",
-        "fixtures.plugin",
         "-q",
         "--esia-url",
         esia_url,
         "--portal-url",
-        "http://127.0.0.1:9",
+        esia_url,  # any server that answers: the portal is not visited
         "--portal-client-id",
         "NEVER_REGISTERED",
         "--alluredir",
@@ -125,7 +117,7 @@ def test_a_portal_checked_leniently_is_a_warning_and_in_the_report_environment(
 
 def test_the_embedded_portal_is_checked_strictly_and_says_so(pytester: pytest.Pytester):
     pytester.makepyfile("def test_uses_the_portal(portal_url):\n    assert portal_url\n")
-    result = pytester.runpytest_subprocess("-p", "fixtures.plugin", "-q", "--alluredir", "results")
+    result = pytester.runpytest_subprocess("-q", "--alluredir", "results")
     result.assert_outcomes(passed=1)
     assert "LenientPortalWarning" not in result.stdout.str()
     environment = (pytester.path / "results" / "environment.properties").read_text()

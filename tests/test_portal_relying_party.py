@@ -23,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fixtures.reference_portal import register_portal
+from esia_e2e.fixtures.reference_portal import register_portal
+from esia_e2e.portal.app import create_app as create_portal
+from esia_e2e.portal.config import PortalSettings
 from mock_esia.runner import ServerThread
-from portal.app import create_app as create_portal
-from portal.config import PortalSettings
 
 _REQUEST_ID = re.compile(r'name="request_id" value="([^"]+)"')
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.profile import REFERENCE_PROFILE, ProfileError, load_profile
+from esia_e2e.fixtures.profile import REFERENCE_PROFILE, ProfileError, load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,7 @@ def run_catalogue(profile: Path) -> subprocess.CompletedProcess:
             "no:cacheprovider",
             "--portal-profile",
             str(profile),
+            f"--conformance-dir={profile.parent}",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -118,8 +119,11 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     done = run_catalogue(path)
     elapsed = time.perf_counter() - started
     output = done.stdout + done.stderr
-    assert done.returncode == 3, output[-2000:]
+    assert done.returncode == 6, output[-2000:]  # ExitCode.PREFLIGHT_MISMATCH
     assert "[locators.patient_name]" in output
+    conformance = (tmp_path / "conformance.md").read_text()
+    assert "Прогон: не выполнено: предпроверка" in conformance
+    assert "[locators.patient_name]" in conformance
     assert "test_id='fio'" in output
     # The time it took is printed (a figure for the README, not a race against this machine);
     # what matters here is that one mismatch ends the run instead of 23 scenarios of timeouts.
@@ -134,7 +138,15 @@ def test_check_profile_names_the_wrong_locator_and_writes_a_screenshot(tmp_path)
     )
     shot = tmp_path / "preflight.png"
     done = subprocess.run(
-        [sys.executable, "-m", "synthetic", "check-profile", str(path), "--screenshot", str(shot)],
+        [
+            sys.executable,
+            "-m",
+            "esia_e2e.synthetic",
+            "check-profile",
+            str(path),
+            "--screenshot",
+            str(shot),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

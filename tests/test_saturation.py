@@ -16,9 +16,9 @@ import time
 import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-from synthetic.model import JourneyRecord, Verdict, run_verdict
-from synthetic.outputs import metrics, write_allure, write_jsonl
-from synthetic.saturation import Sample, SaturationMonitor, judge_saturation
+from esia_e2e.synthetic.model import JourneyRecord, Verdict, run_verdict
+from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl
+from esia_e2e.synthetic.saturation import Sample, SaturationMonitor, judge_saturation
 
 T0 = 1_700_000_000.0
 
@@ -184,7 +184,7 @@ def _synth_against_broken_portal(tmp_path) -> subprocess.CompletedProcess:
         [
             sys.executable,
             "-m",
-            "synthetic",
+            "esia_e2e.synthetic",
             "synth",
             "--plain",
             "--portal-url",

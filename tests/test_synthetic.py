@@ -18,12 +18,12 @@ import psutil
 import pytest
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
-from synthetic.budgets import BudgetError, Budgets
-from synthetic.model import JourneyRecord, StepRecord, Verdict, run_verdict
-from synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
-from synthetic.runner import RunConfig, run_once
-from synthetic.schedule import Schedule, parse_duration, webhook_alert
-from synthetic.users import AccountsError, from_file, generated
+from esia_e2e.synthetic.budgets import BudgetError, Budgets
+from esia_e2e.synthetic.model import JourneyRecord, StepRecord, Verdict, run_verdict
+from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
+from esia_e2e.synthetic.runner import RunConfig, run_once
+from esia_e2e.synthetic.schedule import Schedule, parse_duration, webhook_alert
+from esia_e2e.synthetic.users import AccountsError, from_file, generated
 
 
 def record(
@@ -234,7 +234,7 @@ def test_an_accounts_file_needs_every_column(tmp_path):
 
 def _synth(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "synthetic", "synth", "--plain", *args],
+        [sys.executable, "-m", "esia_e2e.synthetic", "synth", "--plain", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -389,7 +389,7 @@ def test_ctrl_c_ends_the_run_in_order_and_leaves_no_browser_behind(tmp_path):
         [
             sys.executable,
             "-m",
-            "synthetic",
+            "esia_e2e.synthetic",
             "synth",
             "--plain",
             "--users",

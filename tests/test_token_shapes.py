@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from gost_oracle import require_engine
 from gost_oracle import verify_raw as openssl_verify_raw
 
-from fixtures.esia_flow import AuthorizeParams, login_flow
-from portal.id_token import IdTokenError, IdTokenValidator
+from esia_e2e.fixtures.esia_flow import AuthorizeParams, login_flow
+from esia_e2e.portal.id_token import IdTokenError, IdTokenValidator
 
 ISSUER = "http://esia.gosuslugi.ru/"
 

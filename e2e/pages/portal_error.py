@@ -5,7 +5,7 @@ import time
 import allure
 from playwright.sync_api import Page, expect
 
-from fixtures.profile import Profile
+from esia_e2e.fixtures.profile import Profile
 
 
 class PortalErrorPage:

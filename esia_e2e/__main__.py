@@ -1,0 +1,3 @@
+from esia_e2e.cli import main
+
+raise SystemExit(main())
