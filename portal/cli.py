@@ -1,4 +1,4 @@
-"""`esia-portal` (`python -m esia_e2e.portal`): serve the reference patient portal against a chosen ESIA."""
+"""`esia-portal` (`python -m esia_e2e.portal`): the reference patient portal against an ESIA."""
 
 from __future__ import annotations
 

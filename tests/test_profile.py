@@ -3,6 +3,7 @@ preflight that stops a run on a wrong locator within seconds, naming the key."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ def variant(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-def run_catalogue(profile: Path) -> subprocess.CompletedProcess:
+def run_catalogue(profile: Path, *extra: str) -> subprocess.CompletedProcess:
     """The scenario catalogue in a pytest of its own, with this profile."""
     return subprocess.run(
         [
@@ -37,6 +38,7 @@ def run_catalogue(profile: Path) -> subprocess.CompletedProcess:
             "--portal-profile",
             str(profile),
             f"--conformance-dir={profile.parent}",
+            *extra,
         ],
         cwd=ROOT,
         capture_output=True,
@@ -130,6 +132,24 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     assert "preflight took" in output
     assert "passed" not in output.splitlines()[-1]
     assert elapsed < 180
+
+
+def test_the_preflight_stops_a_run_under_xdist_workers_with_the_same_code(tmp_path):
+    """In a worker `pytest.exit` would look like a crash to xdist's controller (INTERNALERROR,
+    exit 3): the stop travels as the first scenario's error instead, and comes out as 6."""
+    path = variant(
+        tmp_path,
+        'patient_name = { test_id = "patient-name" }',
+        'patient_name = { test_id = "fio" }',
+    )
+    done = run_catalogue(path, "-n", "2", "-k", "unknown_login or wrong_password or simplified")
+    output = done.stdout + done.stderr
+    assert done.returncode == 6, output[-2000:]
+    assert "INTERNALERROR" not in output
+    conformance = json.loads((tmp_path / "conformance.json").read_text())
+    assert conformance["run"]["status"] == "not_run"
+    assert "[locators.patient_name]" in conformance["run"]["summary"]
+    assert conformance["totals"]["broken"] == 0
 
 
 def test_check_profile_names_the_wrong_locator_and_writes_a_screenshot(tmp_path):
