@@ -31,7 +31,6 @@ RUN_ARTEFACTS = (
 # Plugins that pytest loads by entry point; named explicitly where a CI disables autoloading.
 PLUGINS = (
     "pytest_playwright.pytest_playwright",
-    "pytest_base_url.plugin",
     "allure_pytest.plugin",
     "xdist.plugin",
     "esia_e2e.fixtures.plugin",

@@ -122,3 +122,27 @@ def test_the_embedded_portal_is_checked_strictly_and_says_so(pytester: pytest.Py
     assert "LenientPortalWarning" not in result.stdout.str()
     environment = (pytester.path / "results" / "environment.properties").read_text()
     assert "Signatures=checked strictly" in environment
+
+
+def test_a_teams_other_browser_tests_keep_their_base_url_and_start_nothing(
+    pytester: pytest.Pytester,
+):
+    """esia-e2e installed beside a team's own suite: its tests keep their --base-url; no mock
+    or portal of ours starts for them, and no report file of ours is written."""
+    pytester.makepyfile(
+        """
+        def test_theirs(page, base_url):
+            assert base_url == "http://their-app.test"
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "--base-url", "http://their-app.test")
+    result.assert_outcomes(passed=1)
+    assert not (pytester.path / "reports").exists()
+    pytester.makepyfile(
+        """
+        def test_without_a_base_url(page, base_url):
+            assert base_url is None
+        """
+    )
+    pytester.runpytest_subprocess("-q").assert_outcomes(passed=1)
+    assert not (pytester.path / "reports").exists()
