@@ -21,7 +21,7 @@ def write_not_run(reports: Path, why: str, exit_code: int) -> None:
     conformance.write(reports, "—")
     results = reports / "allure-results"
     results.mkdir(parents=True, exist_ok=True)
-    write_run_files(results, {"Run": f"не выполнено: {why}", "Exit code": str(exit_code)})
+    write_run_files(results, {"Run": f"не выполнено: {why}", "ExitCode": str(exit_code)})
     now = int(time.time() * 1000)
     AllureFileLogger(str(results)).report_result(
         TestResult(
