@@ -107,12 +107,18 @@ class PersonFactory:
         )
 
     def kids(self, parent: Persona, today: dt.date, policies: tuple[bool, ...]) -> list[Kid]:
+        """Siblings share the family name and patronymic, so each gets a first name of its own:
+        two children called alike are not a family a portal meets, and no page could tell them
+        apart."""
         family = parent.lastName if parent.gender == "M" else parent.lastName.removesuffix("а")
         patronymic = self.fake.family_patronymic()
-        return [
-            self.fake.esia_kid(n, family, today, with_policy, patronymic)
-            for n, with_policy in enumerate(policies, start=1)
-        ]
+        kids: list[Kid] = []
+        for n, with_policy in enumerate(policies, start=1):
+            kid = self.fake.esia_kid(n, family, today, with_policy, patronymic)
+            while kid.firstName in {sibling.firstName for sibling in kids}:
+                kid = self.fake.esia_kid(n, family, today, with_policy, patronymic)
+            kids.append(kid)
+        return kids
 
 
 def _without(persona: Persona, doc_type: DocType) -> None:
