@@ -217,3 +217,61 @@ def test_synth_against_an_unreachable_stand_is_a_fail_in_one_line(tmp_path):
     assert len(lines) == 1, lines
     assert lines[0].startswith("esia-e2e synth: fail — стенд недоступен:")
     assert dead in lines[0]
+
+
+@pytest.mark.parametrize("server", ["mock", "portal"])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "hung"])
+def test_synth_is_a_fail_when_a_server_goes_away_mid_run(tmp_path, server, how):
+    """Synthetic patients against the second portal and a mock, each its own process; after the
+    first journey is recorded, one of them is killed or frozen: the run's verdict is fail."""
+    require_engine()
+    mock, esia_url = _start_mock()
+    portal, portal_url = _start(
+        [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", esia_url, "--port", "0"]
+    )
+    victim = mock if server == "mock" else portal
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "esia_e2e",
+            "synth",
+            "--plain",
+            "--users",
+            "3",
+            "--concurrency",
+            "1",
+            "--no-saturation-guard",
+            "--output",
+            str(tmp_path / "out"),
+            "--portal-profile",
+            str(CLINIC / "profile.toml"),
+            "--portal-url",
+            portal_url,
+            "--esia-url",
+            esia_url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        for line in run.stdout:  # the first journey recorded: the run is under way
+            output.append(line)
+            if line.startswith("[1/"):
+                break
+        os.kill(victim.pid, how)
+        output += run.stdout.readlines()
+        code = run.wait(timeout=300)
+    finally:
+        for process in (run, mock, portal):
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    text = "".join(output)
+    first = next((line for line in output if line.startswith("[1/")), "")
+    assert " pass " in first, text[-3000:]  # the stand worked until it was stopped
+    assert code == 2, text[-3000:]  # the `fail` verdict
+    assert "FAIL" in text
+    assert "Traceback" not in text
