@@ -28,9 +28,10 @@ from layout import lay_out
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
 PYTHON = sys.executable
-# Exit codes of a catalogue run that mean "the suite noticed": a failing scenario (1), the
-# preflight stopping the session (3), a usage error such as a broken profile (4).
-NOTICED = {1: "a scenario", 3: "the preflight", 4: "a usage error"}
+# Exit codes of a catalogue run that mean "the suite noticed" (esia_e2e/exit_codes.py): a
+# failing scenario (1), a usage error such as a broken profile (4), the preflight stopping the
+# session (6), a portal that stopped answering (7). An internal error (3) is the suite's own.
+NOTICED = {1: "a scenario", 4: "a usage error", 6: "the preflight", 7: "an unreachable stand"}
 RUN_LIMIT_SECONDS = 900
 
 
