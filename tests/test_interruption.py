@@ -6,22 +6,27 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from processes import catalogue_with_plugin
 
 SELECTION = "unknown_login or wrong_password or first_login"
+# Tells the test, through a pipe it inherited, that the first scenario is in its call: the
+# test blocks on the pipe instead of polling, and the signal comes mid-run, not at a guess.
 MARKER = """
-import os, pathlib, pytest
+import os
+import pytest
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item):
-    pathlib.Path(os.environ["STARTED_MARKER"]).touch()
+    fd = int(os.environ["STARTED_FD"])
+    os.write(fd, b"started")
+    os.close(fd)
 """
 
 
@@ -31,44 +36,32 @@ def pytest_runtest_call(item):
     ids=["ctrl-c-in-a-terminal", "ci-job-cancelled"],
 )
 def test_an_interrupted_run_ends_in_order_and_says_so(tmp_path: Path, signum, whole_group):
-    (tmp_path / "started_marker.py").write_text(MARKER)
-    started = tmp_path / "started"
+    command, env = catalogue_with_plugin(tmp_path, "started_marker", MARKER, [], ["-k", SELECTION])
+    started, started_writer = os.pipe()
     log = tmp_path / "output.txt"
     with log.open("w") as out:
         run = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "esia_e2e",
-                "run",
-                "--no-report",
-                "--",
-                "-k",
-                SELECTION,
-                "-p",
-                "started_marker",
-                "-p",
-                "no:cacheprovider",
-            ],
+            command,
             cwd=tmp_path,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(tmp_path), "STARTED_MARKER": str(started)},
+            env={**env, "STARTED_FD": str(started_writer)},
+            pass_fds=(started_writer,),
             start_new_session=True,  # a process group of its own, as a terminal gives a command
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
+        os.close(started_writer)  # the child holds the only writer: EOF if it dies first
         try:
-            deadline = time.monotonic() + 120
-            while not started.exists():  # the first scenario is in its call: a real mid-run
-                assert run.poll() is None, log.read_text()[-3000:]
-                assert time.monotonic() < deadline, log.read_text()[-3000:]
-                time.sleep(0.05)
+            readable, _, _ = select.select([started], [], [], 120)
+            assert readable, log.read_text()[-3000:]
+            assert os.read(started, 16) == b"started", log.read_text()[-3000:]
             if whole_group:
                 os.killpg(run.pid, signum)
             else:
                 os.kill(run.pid, signum)
             code = run.wait(timeout=120)
         finally:
+            os.close(started)
             if run.poll() is None:
                 os.killpg(run.pid, signal.SIGKILL)
     output = log.read_text()

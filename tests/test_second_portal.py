@@ -6,7 +6,6 @@ other one is skipped with its reason, nothing fails."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,29 +14,20 @@ from pathlib import Path
 
 import pytest
 from gost_oracle import require_engine
+from processes import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CLINIC = ROOT / "examples" / "clinic_portal"
 
 
-def _serve(command: list[str], pattern: str) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(pattern, line)
-    if not found:
-        process.kill()
-        raise AssertionError(f"did not start: {line!r}")
-    return process, found.group(1)
-
-
 @pytest.fixture(scope="module")
 def clinic() -> Iterator[tuple[str, str]]:
     require_engine()  # the clinic signs with OpenSSL's GOST engine, as PHP portals do
-    mock, esia_url = _serve(
+    mock, esia_url = serve(
         [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"], r"serving at (\S+)"
     )
     try:
-        portal, portal_url = _serve(
+        portal, portal_url = serve(
             [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", esia_url, "--port", "0"],
             r"serving at (\S+)",
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from gost_oracle import require_engine
+from processes import catalogue_with_plugin, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CLINIC = ROOT / "examples" / "clinic_portal"
@@ -40,46 +40,19 @@ def pytest_runtest_call(item):
 """
 
 
-def _start(command: list[str]) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"serving at (\S+)", line)
-    if not found:
-        process.kill()
-        raise AssertionError(f"did not start: {command} said {line!r}")
-    return process, found.group(1)
-
-
 def _start_mock() -> tuple[subprocess.Popen, str]:
-    return _start([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
+    return serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
 
 
 def _run_stopping(tmp_path: Path, pid: int, how: int, *run_args: str):
     """`esia-e2e run` whose first scenario, as its call begins, sends `how` to `pid`."""
-    (tmp_path / "stand_stopper.py").write_text(STOPPER)
+    command, env = catalogue_with_plugin(
+        tmp_path, "stand_stopper", STOPPER, list(run_args), ["-k", SELECTION]
+    )
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "esia_e2e",
-            "run",
-            "--no-report",
-            *run_args,
-            "--",
-            "-k",
-            SELECTION,
-            "-p",
-            "stand_stopper",
-            "-p",
-            "no:cacheprovider",
-        ],
+        command,
         cwd=tmp_path,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(tmp_path),
-            "STAND_PID": str(pid),
-            "STAND_SIGNAL": str(int(how)),
-        },
+        env={**env, "STAND_PID": str(pid), "STAND_SIGNAL": str(int(how))},
         capture_output=True,
         text=True,
         timeout=300,
@@ -109,7 +82,7 @@ def test_a_portal_that_goes_away_mid_run_is_named_with_its_url(tmp_path, how):
     require_engine()  # the clinic signs with OpenSSL's GOST engine
     mock, esia_url = _start_mock()
     try:
-        portal, portal_url = _start(
+        portal, portal_url = serve(
             [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", esia_url, "--port", "0"]
         )
         try:
@@ -226,7 +199,7 @@ def test_synth_is_a_fail_when_a_server_goes_away_mid_run(tmp_path, server, how):
     first journey is recorded, one of them is killed or frozen: the run's verdict is fail."""
     require_engine()
     mock, esia_url = _start_mock()
-    portal, portal_url = _start(
+    portal, portal_url = serve(
         [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", esia_url, "--port", "0"]
     )
     victim = mock if server == "mock" else portal

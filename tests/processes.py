@@ -1,0 +1,46 @@
+"""Servers and catalogue runs as real processes, for the tests that stop, kill or interrupt
+them: one way to start a server and read its URL, one way to run the catalogue with a small
+plugin of the test's own."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve(command: list[str], pattern: str = r"serving at (\S+)") -> tuple[subprocess.Popen, str]:
+    """Start a server that prints its URL on its first line; (process, URL)."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    found = re.search(pattern, line)
+    if not found:
+        process.kill()
+        raise AssertionError(f"did not start: {command} said {line!r}")
+    return process, found.group(1)
+
+
+def catalogue_with_plugin(
+    folder: Path, plugin: str, source: str, run_args: list[str], pytest_args: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """(command, environment) of `esia-e2e run` loading `plugin` (written into `folder`)."""
+    (folder / f"{plugin}.py").write_text(source)
+    command = [
+        sys.executable,
+        "-m",
+        "esia_e2e",
+        "run",
+        "--no-report",
+        *run_args,
+        "--",
+        *pytest_args,
+        "-p",
+        plugin,
+        "-p",
+        "no:cacheprovider",
+    ]
+    return command, {**os.environ, "PYTHONPATH": str(folder)}
