@@ -34,7 +34,7 @@ def test_bare_page_loads(page, base_url, run):
 BARE_CONFTEST = """
 import subprocess, sys, re
 import pytest
-from esia_e2e.fixtures.plugin import browser_type_launch_args  # the same Chromium as the scenarios
+from esia_e2e.fixtures.browser import browser_type_launch_args  # the same Chromium as the scenarios
 
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory):

@@ -29,8 +29,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_flow import REDIRECT, SCOPE, Signer, Timer, one_flow, start_mock
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams
-from mock_esia.client import AdminClient
+from esia_e2e.library.esia_flow import AuthorizeParams
+from mock_esia.admin_client import AdminClient
 
 
 def hostile_requests(signer: Signer) -> list[tuple[str, str, dict]]:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import httpx
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, esia_timestamp, query_of, request_id
+from esia_e2e.library.esia_flow import AuthorizeParams, esia_timestamp, query_of, request_id
 from esia_e2e.portal.credentials import gost_signer
-from mock_esia.client import AdminClient
+from mock_esia.admin_client import AdminClient
 
 TICKS = os.sysconf("SC_CLK_TCK")
 REDIRECT = "http://127.0.0.1:9/callback"

@@ -13,9 +13,9 @@ import time
 
 import httpx
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams
+from esia_e2e.library.esia_flow import AuthorizeParams
 from mock_esia import Settings, create_app
-from mock_esia.client import AdminClient
+from mock_esia.admin_client import AdminClient
 from mock_esia.runner import ServerThread
 
 

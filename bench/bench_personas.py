@@ -13,7 +13,7 @@ import statistics
 import time
 
 from mock_esia import Settings, create_app
-from mock_esia.client import AdminClient
+from mock_esia.admin_client import AdminClient
 from mock_esia.people.presets import PRESETS, PersonFactory, build_persona
 from mock_esia.runner import ServerThread
 

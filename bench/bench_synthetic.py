@@ -3,8 +3,8 @@ the generator's memory (peak PSS summed over every process the run started: work
 drivers, browsers) and its CPU per journey (getrusage of the reaped worker processes and all
 they started). Loopback only, bounded: `--journeys` first logins per level.
 
-A mode is `N` patients per browser, on the browser `fixtures/browser.py` picks, or `N@EXE` on
-that executable. The default compares the old layout (`1@chromium`: a full Chromium per
+A mode is `N` patients per browser, on the browser `esia_e2e/library/chromium.py` picks, or
+`N@EXE` on that executable. The default compares the old layout (`1@chromium`: a full Chromium per
 patient, as before the headless shell) with a headless shell per patient (`1`) and the new
 layout (`4`: four patients as contexts of one headless shell, one Playwright driver).
 
@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from esia_e2e.fixtures.stack import embedded_stack
+from esia_e2e.library.stack import embedded_stack
 from esia_e2e.synthetic.runner import RunConfig, run_once
 from esia_e2e.synthetic.users import generated
 

@@ -7,10 +7,10 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from esia_e2e.e2e.journeys import first_login, repeat_login, start_login
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
-from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, PortalErrorPage
-from esia_e2e.fixtures.esia_expectations import consent_texts
+from esia_e2e.library.esia_expectations import consent_texts
+from esia_e2e.library.journeys import first_login, repeat_login, start_login
+from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, PortalErrorPage
 
 pytestmark = [
     *CATALOGUE,

@@ -8,10 +8,10 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from esia_e2e.e2e.journeys import start_login
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
-from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
-from esia_e2e.fixtures.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
+from esia_e2e.library.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
+from esia_e2e.library.journeys import start_login
+from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
 
 pytestmark = [
     *CATALOGUE,

@@ -10,10 +10,10 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from esia_e2e.e2e.held_requests import HeldDataRequests
-from esia_e2e.e2e.journeys import first_login, start_login
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
-from esia_e2e.e2e.pages import EsiaConsentPage, PortalErrorPage
+from esia_e2e.library.held_requests import HeldDataRequests
+from esia_e2e.library.journeys import first_login, start_login
+from esia_e2e.library.pages import EsiaConsentPage, PortalErrorPage
 
 # What the patient waits beyond the portal's back-channel timeout: the callback's own round trip
 # and the error page, on a loaded 2-core machine.

@@ -8,9 +8,14 @@ import allure
 import pytest
 from playwright.sync_api import Page
 
-from esia_e2e.e2e.journeys import start_login
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
-from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, EsiaMaintenancePage, PortalErrorPage
+from esia_e2e.library.journeys import start_login
+from esia_e2e.library.pages import (
+    CabinetPage,
+    EsiaConsentPage,
+    EsiaMaintenancePage,
+    PortalErrorPage,
+)
 
 pytestmark = [
     *CATALOGUE,

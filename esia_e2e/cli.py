@@ -47,7 +47,7 @@ def _report(argv: list[str]) -> int:
 
 
 def _serve(argv: list[str]) -> int:
-    from esia_e2e.fixtures.serve import main
+    from esia_e2e.serve import main
 
     return main(argv)
 

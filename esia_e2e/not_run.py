@@ -11,8 +11,8 @@ from pathlib import Path
 from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import Label, Status, StatusDetails, TestResult
 
-from esia_e2e.fixtures.allure_support import write_run_files
-from esia_e2e.fixtures.conformance import Conformance, RunStatus
+from esia_e2e.library.allure_support import write_run_files
+from esia_e2e.library.conformance import Conformance, RunStatus
 
 
 def write_not_run(reports: Path, why: str, exit_code: int) -> None:

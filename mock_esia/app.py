@@ -15,13 +15,15 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from mock_esia.config import Settings
+from mock_esia.domain_errors import DomainError
 from mock_esia.errors import EsiaError, RestError
-from mock_esia.faults.middleware import TRANSPORT_KEY, FaultMiddleware
+from mock_esia.fault_middleware import TRANSPORT_KEY, FaultMiddleware
 from mock_esia.faults.transport import transport_of
 from mock_esia.keys import SigningKey
-from mock_esia.limits import RequestLimits
+from mock_esia.request_limits import RequestLimits
 from mock_esia.responses import (
     PACKAGE_DIR,
+    domain_error_response,
     esia_error_response,
     no_favicon,
     rest_error_response,
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
     app.state.mock = MockEsia(settings=settings, key=key)
     app.add_exception_handler(EsiaError, esia_error_response)
     app.add_exception_handler(RestError, rest_error_response)
+    app.add_exception_handler(DomainError, domain_error_response)
     app.add_exception_handler(RequestValidationError, validation_error_response)
     app.add_middleware(FaultMiddleware)
     app.add_middleware(AdminGuard, token=settings.admin_token)

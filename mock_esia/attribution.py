@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mock_esia.bounds import MAX_ID
 from mock_esia.routegroups import RouteGroup
+from mock_esia.value_bounds import MAX_ID
 
 if TYPE_CHECKING:
     from mock_esia.state import MockEsia

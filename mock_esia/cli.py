@@ -10,16 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
-from fastapi import HTTPException
 from pydantic import ValidationError
 
 from mock_esia.app import create_app
-from mock_esia.clients import is_loopback_host
 from mock_esia.config import DEFAULT_ISSUER, Settings
+from mock_esia.domain_errors import DomainError
 from mock_esia.fault_syntax import FaultSyntaxError, parse_fault
 from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.presets import PRESETS, SEED_SPACE
-from mock_esia.routes.admin import PersonaCreate, add_fault, create_persona
+from mock_esia.relying_parties import is_loopback_host
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -160,13 +159,13 @@ def serve(args: argparse.Namespace) -> int:
     people = []
     try:
         for preset in presets:
-            people.append(create_persona(mock, PersonaCreate(preset=preset)).public_view())
+            people.append(mock.create_persona(preset=preset).public_view())
         rules = [
-            add_fault(mock, FaultSpec.model_validate(parse_fault(text, [p["oid"] for p in people])))
+            mock.add_fault(FaultSpec.model_validate(parse_fault(text, [p["oid"] for p in people])))
             for text in args.fault
         ]
-    except HTTPException as exc:
-        return _fail(f"cannot set up: {exc.detail}")
+    except DomainError as exc:
+        return _fail(f"cannot set up: {exc.message}")
     except (FaultSyntaxError, ValidationError) as exc:
         return _fail(f"bad --fault: {_readable(exc)}")
     if args.write_cert:

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 
-from mock_esia.bounds import MAX_CLOCK_OFFSET_SECONDS
+from mock_esia.value_bounds import MAX_CLOCK_OFFSET_SECONDS
 
 
 class Clock:

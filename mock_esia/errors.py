@@ -2,7 +2,7 @@
 
 Handlers raise; `app.install_error_handlers` turns each exception into a response on the right
 channel (redirect, error page, 400 JSON or REST JSON) in one place. Texts follow the codes
-collected in shared/docs/esia-protocol.md §8.
+collected in docs/esia-protocol.md §8.
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ class CatalogueEntry:
     # ESIA names the missing parameter in brackets ("… parameter [client_certificate_hash].");
     # every other description is its fixed text, with nothing appended.
     names_parameter: bool = False
+    # The HTTP status on the back channel and the page a patient's browser is shown.
+    status: int = 400
+    page: str = "error.html"
 
 
 def _entry(
-    code: str, oauth_error: str, text: str, *, names_parameter: bool = False
+    code: str,
+    oauth_error: str,
+    text: str,
+    *,
+    names_parameter: bool = False,
+    status: int = 400,
+    page: str = "error.html",
 ) -> CatalogueEntry:
-    return CatalogueEntry(code, oauth_error, text, names_parameter)
+    return CatalogueEntry(code, oauth_error, text, names_parameter, status, page)
 
 
 class Catalogue:
@@ -61,6 +70,9 @@ class Catalogue:
         "ESIA-007008",
         "temporarily_unavailable",
         "Сервис не может выполнить запрос из-за большой нагрузки или технических работ",
+        # «Технические работы»: 503 to a server, the maintenance page to a patient.
+        status=503,
+        page="maintenance.html",
     )
     UNSUPPORTED_GRANT_TYPE = _entry(
         "ESIA-007009",
@@ -117,6 +129,8 @@ class EsiaError(Exception):
     error goes back to the relying party; before that it is shown as a page (no open redirect).
     `detail` says why, for the journal and the mock's log, where a developer looks; it never
     reaches the relying party, which gets ESIA's own description and nothing more.
+    `text` replaces the catalogue's text where a stand chose its own words (a maintenance
+    message), and `ends` is when the outage is announced to end (epoch seconds).
     """
 
     def __init__(
@@ -126,18 +140,26 @@ class EsiaError(Exception):
         *,
         redirect_uri: str | None = None,
         state: str | None = None,
+        text: str | None = None,
+        ends: float | None = None,
     ) -> None:
         self.entry = entry
         self.detail = detail
         self.redirect_uri = redirect_uri
         self.state = state
+        self.text = text
+        self.ends = ends
         super().__init__(self.description)
+
+    @property
+    def message(self) -> str:
+        return self.text or self.entry.text
 
     @property
     def description(self) -> str:
         if self.entry.names_parameter and self.detail:
-            return f"{self.entry.code}: {self.entry.text} [{self.detail}]."
-        return f"{self.entry.code}: {self.entry.text}"
+            return f"{self.entry.code}: {self.message} [{self.detail}]."
+        return f"{self.entry.code}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

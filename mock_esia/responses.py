@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from mock_esia.errors import Catalogue, EsiaError, RestError
+from mock_esia.domain_errors import DomainError
+from mock_esia.errors import EsiaError, RestError
 from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
 from mock_esia.state import MockEsia
 
@@ -78,15 +79,17 @@ def esia_error_response(request: Request, exc: EsiaError) -> Response:
         )
         return RedirectResponse(target, status_code=302)
     group = route_group(request.url.path)
+    status = exc.entry.status
+    if group == RouteGroup.REST:  # REST answers in its own shape, as RestError does
+        return JSONResponse({"code": exc.entry.code, "message": exc.message}, status_code=status)
+    if group in USER_FACING:
+        return render(
+            request, exc.entry.page, status_code=status, error=exc, ends=exc.ends, message=exc.text
+        )
     body = {"error": exc.entry.oauth_error, "error_description": exc.description}
     if exc.state is not None:
         body["state"] = exc.state
-    if group == RouteGroup.TOKEN:
-        status = 503 if exc.entry is Catalogue.TEMPORARILY_UNAVAILABLE else 400
-        return JSONResponse(body, status_code=status)
-    if group in USER_FACING:
-        return render(request, "error.html", status_code=400, error=exc)
-    return JSONResponse(body, status_code=400)
+    return JSONResponse(body, status_code=status)
 
 
 def no_favicon() -> Response:
@@ -106,6 +109,11 @@ def validation_error_response(_: Request, exc: RequestValidationError) -> JSONRe
         for error in exc.errors()
     ]
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+def domain_error_response(_: Request, exc: DomainError) -> JSONResponse:
+    """A control-plane refusal: 404, 409 or 422, with FastAPI's `detail` shape."""
+    return JSONResponse({"detail": exc.detail()}, status_code=exc.status)
 
 
 def rest_error_response(_: Request, exc: RestError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 The texts of the thirteen rights on the portal's help page are copied verbatim; the other
 texts follow the same style. Scope names come from public ESIA clients
-(see shared/docs/esia-protocol.md §5).
+(see docs/esia-protocol.md §5).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ _CATALOGUE = (
     Scope("kid_gender", "Просмотр пола ребенка"),
     Scope("kid_snils", "Просмотр СНИЛС ребенка"),
     Scope("kid_inn", "Просмотр ИНН ребенка"),
-    # Further scopes of the recommendations' list (shared/docs/esia-protocol.md §11).
+    # Further scopes of the recommendations' list (docs/esia-protocol.md §11).
     Scope("citizenship", "Просмотр данных о вашем гражданстве"),
     Scope("military_doc", "Просмотр данных вашего военного билета"),
     Scope("residence_doc", "Просмотр данных вашего вида на жительство"),

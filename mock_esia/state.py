@@ -7,15 +7,20 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
-from mock_esia.clients import Client, is_loopback_uri, unregistered_client
 from mock_esia.clock import Clock
 from mock_esia.config import Settings
 from mock_esia.errors import Catalogue, EsiaError
 from mock_esia.faults.book import FaultBook
+from mock_esia.faults.operations import add_fault
+from mock_esia.faults.rules import FaultSpec
 from mock_esia.journal import Journal
 from mock_esia.keys import GostSigningKey, SigningKey
+from mock_esia.people import operations
+from mock_esia.people.model import Persona
 from mock_esia.people.presets import SEED_SPACE, PersonFactory
+from mock_esia.relying_parties import Client, is_loopback_uri, unregistered_client
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
 
@@ -79,3 +84,20 @@ class MockEsia:
         seed = self.next_seed
         self.next_seed = (self.next_seed + 1) % SEED_SPACE
         return seed
+
+    # --- control-plane operations, shared by the admin API and the CLI -----------------
+    def create_persona(self, **request: Any) -> Persona:
+        """`preset`, `seed`, `overrides`, `remove` or a whole `spec` (people/operations.py)."""
+        return operations.create_persona(
+            self.store, self.factory, self.take_seed, self.clock.today(), **request
+        )
+
+    def add_fault(self, spec: FaultSpec) -> dict:
+        return add_fault(self.faults, self.store, spec, self.clock.time())
+
+    def reset(self) -> None:
+        """Back to a fresh mock: no people, clients, consents, faults, journal; clock at zero."""
+        self.store.reset()
+        self.faults.reset()
+        self.journal.clear()
+        self.clock.set_offset(0)

@@ -12,12 +12,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mock_esia.clients import Client
+from mock_esia.domain_errors import ConflictError
 from mock_esia.people.model import Persona, login_keys, persona_login_keys
+from mock_esia.relying_parties import Client
 
 
-class DuplicatePersonaError(ValueError):
-    pass
+class DuplicatePersonaError(ConflictError):
+    """An oid or a login that another persona already has."""
 
 
 @dataclass

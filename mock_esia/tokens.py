@@ -1,6 +1,6 @@
 """ESIA's JWTs: the authorization code, the access token and the id_token.
 
-Shapes follow real tokens (shared/docs/esia-protocol.md §3-4 and §11): the header is
+Shapes follow real tokens (docs/esia-protocol.md §3-4 and §11): the header is
 `{"ver", "typ", "sbt", "alg"}` in ESIA's order (`ver: 0` on the id_token, 1 otherwise); the oid
 appears as `urn:esia:sbj_id` (access token), `sub` (a number, as production sends it) and
 `urn:esia:sbj` (id_token), because relying parties read it from all three places.

@@ -38,14 +38,14 @@ pw_browsers=${PLAYWRIGHT_BROWSERS_PATH:-${XDG_CACHE_HOME:-$HOME/.cache}/ms-playw
 if [ -n "${CHROMIUM_EXECUTABLE:-}" ]; then
   [ -x "$CHROMIUM_EXECUTABLE" ] || fail "CHROMIUM_EXECUTABLE=$CHROMIUM_EXECUTABLE is not executable"
 elif compgen -G "$pw_browsers/chromium-*/INSTALLATION_COMPLETE" >/dev/null; then
-  : # Playwright's own browser; fixtures/browser.py prefers it
+  : # Playwright's own browser; esia_e2e/library/chromium.py prefers it
 else
   if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
     log "no Chromium found; installing Debian's chromium (Playwright cannot download browsers here)"
     apt_install chromium
   fi
   # Headless runs take the headless shell, as Playwright does with its own builds: about half
-  # the CPU of the full browser per login (fixtures/browser.py). Headed runs keep chromium.
+  # the CPU of the full browser per login (esia_e2e/library/chromium.py). Headed runs keep chromium.
   if ! command -v chromium-headless-shell >/dev/null; then
     if [ "$IS_ROOT" = 1 ]; then
       log "installing Debian's chromium-headless-shell for headless runs"

@@ -18,20 +18,22 @@ def lay_out(root: Path, target: Path, *, link: bool = False) -> Path:
     setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     mapping: dict[str, str] = setuptools.get("package-dir", {})
     packages: list[str] = setuptools["packages"]
-    for package in packages:
+    linked: set[str] = set()
+    for package in sorted(packages):  # parents before their subpackages
         source = (root / mapping.get(package, package.replace(".", "/"))).resolve()
         destination = target / package.replace(".", "/")
         if not link:
             _copy_modules(source, destination)
             continue
+        if any(package.startswith(done + ".") for done in linked):
+            continue  # inside a folder linked above
         holds_mapped = any(other.startswith(package + ".") for other in mapping)
-        parent = package.rpartition(".")[0]
-        if package in mapping or ("." not in package and not holds_mapped):
+        if holds_mapped:  # its folder differs from the installed one below it: copy its modules
+            _copy_modules(source, destination)
+        else:
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.symlink_to(source, target_is_directory=True)
-        elif holds_mapped and (not parent or parent not in mapping):
-            _copy_modules(source, destination)
-        # else: inside a folder linked above
+            linked.add(package)
     return target
 
 

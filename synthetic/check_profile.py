@@ -17,12 +17,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from esia_e2e.e2e.preflight import check_profile
-from esia_e2e.fixtures.browser import launch_options
-from esia_e2e.fixtures.plugin import register_from_profile
-from esia_e2e.fixtures.profile import Profile, ProfileError, load_profile
-from esia_e2e.fixtures.stack import embedded_stack
-from mock_esia.client import AdminClient, AdminError
+from esia_e2e.library.chromium import launch_options
+from esia_e2e.library.preflight import check_profile
+from esia_e2e.library.profile import Profile, ProfileError, load_profile
+from esia_e2e.library.registration import register_from_profile
+from esia_e2e.library.stack import embedded_stack
+from mock_esia.admin_client import AdminClient, AdminError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

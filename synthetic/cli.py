@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 
-from esia_e2e.fixtures.allure_support import write_run_files
-from esia_e2e.fixtures.profile import Profile, ProfileError, load_profile
-from esia_e2e.fixtures.stack import embedded_stack
-from esia_e2e.fixtures.stand import first_unreachable
+from esia_e2e.library.allure_support import write_run_files
+from esia_e2e.library.profile import Profile, ProfileError, load_profile
+from esia_e2e.library.stack import embedded_stack
+from esia_e2e.library.stand import first_unreachable
 from esia_e2e.synthetic import check_profile
 from esia_e2e.synthetic import users as user_source
 from esia_e2e.synthetic.budgets import BudgetError, Budgets
@@ -29,7 +29,7 @@ from esia_e2e.synthetic.runner import (
     wants_plain_output,
 )
 from esia_e2e.synthetic.schedule import Schedule, parse_duration, webhook_alert
-from mock_esia.client import AdminClient, AdminError
+from mock_esia.admin_client import AdminClient, AdminError
 
 
 def _parser() -> argparse.ArgumentParser:

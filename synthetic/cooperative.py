@@ -4,17 +4,16 @@ Playwright's sync API is built on greenlets: a sync call hands the thread to a d
 greenlet that runs the event loop until the call's answer arrives, then switches back to the
 greenlet that made the call. Playwright runs its own sync callbacks (route handlers, event
 listeners) this way, side by side with the user's code (`run_in_greenlet`). A patient here is
-such a greenlet: its journey is the ordinary sync code of e2e/journeys.py, and while it waits for
-the browser the other patients of the worker go on. So a worker needs one Playwright driver and
-one browser however many patients it walks, where a thread per patient would need a driver (a
-Node.js process) each.
+such a greenlet: its journey is the ordinary sync code of esia_e2e/library/journeys.py, and
+while it waits for the browser the other patients of the worker go on. So a worker needs one
+Playwright driver and one browser however many patients it walks, where a thread per patient
+would need a driver (a Node.js process) each.
 
 The price: this leans on two of Playwright's internals (the dispatcher greenlet and
 `wait_for_future`), which is why `playwright` is pinned exactly in pyproject.toml and
-tests/test_synthetic.py walks two patients of one worker at once with overlapping journeys.
-A patient must never block the thread outside Playwright: `Cooperation.wait_off_thread` runs a
-blocking call (a queue read) in a helper thread while the others go on.
-"""
+tests/test_synthetic.py walks two patients of one worker at once with overlapping journeys. A
+patient must never block the thread outside Playwright: `Cooperation.wait_off_thread` runs a
+blocking call (a queue read) in a helper thread while the others go on."""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from esia_e2e.fixtures.browser import launch_options
-from esia_e2e.fixtures.profile import load_profile
+from esia_e2e.library.chromium import launch_options
+from esia_e2e.library.profile import load_profile
 from esia_e2e.synthetic.budgets import Budgets
 from esia_e2e.synthetic.worker import Task, WorkerConfig, run_journey
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from esia_e2e.e2e import journeys
-from esia_e2e.e2e.pages import CabinetPage
-from esia_e2e.fixtures.personas import TestPersona
-from esia_e2e.fixtures.profile import Profile
+from esia_e2e.library import journeys
+from esia_e2e.library.pages import CabinetPage
+from esia_e2e.library.personas import TestPersona
+from esia_e2e.library.profile import Profile
 
 Journey = Callable[..., object]
 

@@ -27,11 +27,11 @@ from typing import Any
 from locust import User, constant, events, task
 from locust.env import Environment
 
-from esia_e2e.fixtures.profile import load_profile
+from esia_e2e.library.profile import load_profile
 from esia_e2e.synthetic.journeys import JOURNEYS, NEEDS_CONSENT
 from esia_e2e.synthetic.model import JourneyRecord, Verdict
 from esia_e2e.synthetic.saturation import SaturationMonitor, judge_saturation
-from mock_esia.client import AdminClient
+from mock_esia.admin_client import AdminClient
 
 # One per Locust process that runs users (a worker, or a local run): the same guard as
 # `esia-e2e synth`, over this process's browsers. Each worker's figures ride along with its

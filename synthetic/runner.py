@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
 
-from esia_e2e.fixtures.profile import Profile, load_profile
+from esia_e2e.library.profile import Profile, load_profile
 from esia_e2e.synthetic.budgets import Budgets
 from esia_e2e.synthetic.model import JourneyRecord, Verdict, run_verdict
 from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics

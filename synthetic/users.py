@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from mock_esia.client import AdminClient
+from mock_esia.admin_client import AdminClient
 
 
 class AccountsError(ValueError):

@@ -4,8 +4,8 @@ A patient is one isolated browser context (its own cookies and storage), and sev
 share one Chromium and one Playwright driver: the browser, network and driver processes exist
 once per worker, not once per patient. The patients of a worker are greenlets on one sync
 Playwright connection (synthetic/cooperative.py) and walk the very same journeys
-(e2e/journeys.py) the scenarios use. `patients_per_browser=1` is the old layout: one browser per
-patient.
+(esia_e2e/library/journeys.py) the scenarios use. `patients_per_browser=1` is the old layout:
+one browser per patient.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from esia_e2e.fixtures.browser import launch_options
-from esia_e2e.fixtures.personas import TestPersona, mask
-from esia_e2e.fixtures.profile import Profile, load_profile
-from esia_e2e.fixtures.redaction import redact, redact_trace
+from esia_e2e.library.chromium import launch_options
+from esia_e2e.library.personas import TestPersona, mask
+from esia_e2e.library.profile import Profile, load_profile
+from esia_e2e.library.redaction import redact, redact_trace
 from esia_e2e.synthetic.budgets import Budgets
 from esia_e2e.synthetic.cooperative import Cooperation
 from esia_e2e.synthetic.journeys import run, soft_checks

@@ -7,8 +7,8 @@ import concurrent.futures
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize, submit_login
-from mock_esia.client import AdminError
+from esia_e2e.library.esia_flow import AuthorizeParams, authorize, submit_login
+from mock_esia.admin_client import AdminError
 from mock_esia.people import numbers
 
 

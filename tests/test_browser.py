@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from esia_e2e.fixtures.browser import browser_version, launch_options, resolve_executable
+from esia_e2e.library.chromium import browser_version, launch_options, resolve_executable
 
 
 def _fake_browser(folder: Path, name: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from asn1crypto import cms
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     LENIENT_SECRET,
     AuthorizeParams,
     authorize,
@@ -25,7 +25,7 @@ from esia_e2e.fixtures.esia_flow import (
     query_of,
 )
 from esia_e2e.portal.gost import generate as generate_gost
-from mock_esia.client import AdminError
+from mock_esia.admin_client import AdminError
 
 REDIRECT = "http://127.0.0.1:9/callback"
 

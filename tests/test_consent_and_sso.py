@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize, request_id, submit_login
+from esia_e2e.library.esia_flow import AuthorizeParams, authorize, request_id, submit_login
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_lockout_runs_out_with_time(esia_http, esia_clock, login_page, persona
     patient = persona("verified")
     _fail(esia_http, login_page(), patient.phone, 5)
     esia_clock.set_clock(advance_seconds=901)
-    from esia_e2e.fixtures.esia_flow import esia_timestamp
+    from esia_e2e.library.esia_flow import esia_timestamp
 
     fresh = authorize(esia_http, AuthorizeParams(timestamp=esia_timestamp(901)))
     assert _try(esia_http, fresh, patient.phone, patient.password).status_code == 303

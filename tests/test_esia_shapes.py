@@ -1,4 +1,4 @@
-"""Data in ESIA's shapes (shared/docs/esia-protocol.md §11): documents written as production
+"""Data in ESIA's shapes (docs/esia-protocol.md §11): documents written as production
 writes them, the document types and scopes ESIA has, embedded elements with their own
 `stateFacts` and `eTag`, and `/roles` for `usr_org`."""
 
@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     request_id,
     rest_reader,
     submit_login,
 )
-from mock_esia.client import AdminError
+from mock_esia.admin_client import AdminError
 
 NEW_SCOPES = (
     "citizenship military_doc residence_doc temporary_residence_doc vehicles usr_avt self_employed"

@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     login_flow,
@@ -67,7 +67,7 @@ def test_a_maintenance_window_opens_and_closes_with_the_mock_clock(
 
 
 def _shifted(seconds: float) -> str:
-    from esia_e2e.fixtures.esia_flow import esia_timestamp
+    from esia_e2e.library.esia_flow import esia_timestamp
 
     return esia_timestamp(seconds)
 

@@ -20,7 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize
+from esia_e2e.library.esia_flow import AuthorizeParams, authorize
 from mock_esia import Settings, create_app
 from mock_esia.runner import ServerThread
 

@@ -27,7 +27,7 @@ from gost_oracle import (
 )
 from gostcrypto import gostsignature
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,

@@ -14,9 +14,9 @@ import uuid
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, authorize, exchange, login_flow
+from esia_e2e.library.esia_flow import AuthorizeParams, authorize, exchange, login_flow
 from esia_e2e.portal.gost import generate as generate_gost
-from mock_esia.client import AdminError
+from mock_esia.admin_client import AdminError
 
 REDIRECT = "http://127.0.0.1:9/callback"
 LONG_CLIENT_ID = "C" * 65

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, login_flow
+from esia_e2e.library.esia_flow import AuthorizeParams, login_flow
 from mock_esia import Settings, create_app
 from mock_esia.runner import ServerThread
 
@@ -35,7 +35,7 @@ def test_the_journal_names_the_fault_that_applied(esia_http, esia_admin, esia_fa
     patient = persona("verified")
     fault = esia_faults.maintenance(persona=patient.oid, routes=["login"])
     login_flow_attempt = AuthorizeParams()
-    from esia_e2e.fixtures.esia_flow import authorize, submit_login
+    from esia_e2e.library.esia_flow import authorize, submit_login
 
     submit_login(
         esia_http, authorize(esia_http, login_flow_attempt), patient.phone, patient.password

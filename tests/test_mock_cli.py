@@ -62,8 +62,8 @@ def test_bad_arguments_get_a_readable_message_and_exit_2(args, message):
 
 
 def test_token_alg_gost_signs_tokens_with_the_gost_certificate_it_writes(tmp_path: Path):
-    from mock_esia.clients import certificate_der
     from mock_esia.crypto import gost
+    from mock_esia.relying_parties import certificate_der
 
     cert = tmp_path / "esia-gost.pem"
     process = _start("--token-alg", "GOST3410_2012_256", "--write-cert", str(cert))
@@ -79,7 +79,7 @@ def test_token_alg_gost_signs_tokens_with_the_gost_certificate_it_writes(tmp_pat
 
 
 def test_a_lenient_client_is_warned_about_once_on_stderr():
-    from esia_e2e.fixtures.esia_flow import AuthorizeParams
+    from esia_e2e.library.esia_flow import AuthorizeParams
 
     process = _start()
     try:

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from cryptography import x509
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,

@@ -35,7 +35,7 @@ def test_personas_are_deleted_after_the_test(pytester: pytest.Pytester):
             made.append(persona("verified").oid)
 
         def test_gone(esia_admin):
-            from mock_esia.client import AdminError
+            from mock_esia.admin_client import AdminError
             with pytest.raises(AdminError):
                 esia_admin.persona(made[0])
         """

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from esia_e2e.fixtures.reference_portal import register_portal
+from esia_e2e.library.reference_portal import register_portal
 from esia_e2e.portal.app import create_app as create_portal
 from esia_e2e.portal.config import PortalSettings
 from mock_esia.runner import ServerThread

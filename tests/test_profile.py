@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from esia_e2e.fixtures.profile import REFERENCE_PROFILE, ProfileError, load_profile
+from esia_e2e.library.profile import REFERENCE_PROFILE, ProfileError, load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 

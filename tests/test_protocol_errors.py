@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 
-from esia_e2e.fixtures.esia_flow import (
+from esia_e2e.library.esia_flow import (
     AuthorizeParams,
     authorize,
     decide_consent,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from esia_e2e.fixtures.redaction import MASK, redact, redact_exception, redact_trace
+from esia_e2e.library.redaction import MASK, redact, redact_exception, redact_trace
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, login_flow, rest_reader
+from esia_e2e.library.esia_flow import AuthorizeParams, login_flow, rest_reader
 
 ALL_SCOPES = (
     "openid fullname birthdate gender snils inn id_doc medical_doc drivers_licence_doc "

@@ -51,7 +51,7 @@ def test_an_interrupted_run_says_how_far_it_got(pytester):
 
 def test_a_stand_that_went_away_is_named_and_what_ran_is_counted(pytester):
     reporter = _reporter(pytester, selected=23, ran=4)
-    reporter.unreachable = "стенд недоступен: mock ESIA http://127.0.0.1:1/__admin/health — x"
+    reporter.run.unreachable = "стенд недоступен: mock ESIA http://127.0.0.1:1/__admin/health — x"
     reporter.unchecked = {next(iter(reporter.finished))}  # the scenario it broke did not count
     status = reporter.status(2)
     assert status.kind == "unreachable"

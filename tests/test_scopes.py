@@ -7,7 +7,7 @@ from pathlib import Path
 from mock_esia.scopes import HELP_PAGE_SCOPES, SCOPES
 
 # The thirteen lines of «Предоставление прав доступа» copied from the portal's help page
-# (shared/seed/help-page-login.txt), without the page's trailing icons.
+# (docs/help-page-login.txt), without the page's trailing icons.
 HELP_PAGE_RIGHTS = (
     (Path(__file__).parent / "data" / "help_page_rights.txt").read_text().splitlines()
 )

@@ -1,4 +1,4 @@
-"""Tokens in ESIA's shapes (shared/docs/esia-protocol.md §11), GOST-signed tokens checked by the
+"""Tokens in ESIA's shapes (docs/esia-protocol.md §11), GOST-signed tokens checked by the
 OpenSSL oracle, and the reference portal validating id_tokens as production sends them."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from gost_oracle import require_engine
 from gost_oracle import verify_raw as openssl_verify_raw
 
-from esia_e2e.fixtures.esia_flow import AuthorizeParams, login_flow
+from esia_e2e.library.esia_flow import AuthorizeParams, login_flow
 from esia_e2e.portal.id_token import IdTokenError, IdTokenValidator
 
 ISSUER = "http://esia.gosuslugi.ru/"

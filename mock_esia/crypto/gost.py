@@ -1,7 +1,7 @@
 """GOST R 34.10-2012 keys and signatures as ESIA and its clients use them.
 
 The convention is the interoperable one of OpenSSL's GOST engine, BouncyCastle and CryptoPro
-(shared/docs/esia-protocol.md §11): the Streebog digest of the message is read as a
+(docs/esia-protocol.md §11): the Streebog digest of the message is read as a
 **little-endian** number, and a signature is **s‖r**, each half big-endian. CryptoPro's output
 is the same bytes mirrored, so verification accepts both orders. gostcrypto's own `sign` and
 `verify` take the digest big-endian and lay out r‖s; used as is they are not interoperable,

@@ -11,15 +11,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mock_esia.bounds import (
+from mock_esia.errors import Catalogue
+from mock_esia.routegroups import RouteGroup
+from mock_esia.value_bounds import (
     MAX_ERROR_BODY,
     MAX_ID,
     MAX_LOGIN,
     MAX_WINDOW_SECONDS,
     within_window_bounds,
 )
-from mock_esia.errors import Catalogue
-from mock_esia.routegroups import RouteGroup
 
 
 class FaultKind(StrEnum):

@@ -46,7 +46,7 @@ class AccountLevel(StrEnum):
 
 
 class DocType(StrEnum):
-    """ESIA's document types (shared/docs/esia-protocol.md §6 and §11)."""
+    """ESIA's document types (docs/esia-protocol.md §6 and §11)."""
 
     RF_PASSPORT = "RF_PASSPORT"
     FID_DOC = "FID_DOC"  # a foreign citizen's identity document

@@ -1,40 +1,34 @@
-"""The control plane under `/__admin`: personas, clients, consents, keys, clock, reset."""
+"""The control plane under `/__admin`: personas, clients, consents, keys, clock, faults, journal.
+
+A thin router, navikt's way: each route validates its body, calls one operation of the domain
+(`MockEsia`, `people/operations.py`, `faults/operations.py`, the store) and returns its result.
+What an operation refuses is a domain error (mock_esia/domain_errors.py) that one handler maps
+to 404, 409 or 422; no route builds an error body of its own.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from mock_esia.bounds import MAX_CLOCK_OFFSET_SECONDS, MAX_ID, MAX_SCOPES
-from mock_esia.clients import Client
+from mock_esia.domain_errors import InvalidError, NotFoundError
+from mock_esia.faults import operations as fault_operations
 from mock_esia.faults.rules import FaultSpec
-from mock_esia.people.model import ContactType, DocType, Persona
-from mock_esia.people.presets import PRESETS, SEED_SPACE, build_persona, preset_descriptions
+from mock_esia.people import operations as people
+from mock_esia.people.presets import PRESETS, SEED_SPACE, preset_descriptions
+from mock_esia.relying_parties import Client
 from mock_esia.routegroups import ADMIN_PREFIX
 from mock_esia.scopes import unknown_scopes
 from mock_esia.state import MockEsia
-from mock_esia.store import DuplicatePersonaError
+from mock_esia.value_bounds import MAX_CLOCK_OFFSET_SECONDS, MAX_ID, MAX_SCOPES
 
 router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-Removable = Literal[
-    "passport",
-    "oms",
-    "drivers_licence",
-    "foreign_passport",
-    "military_id",
-    "snils",
-    "inn",
-    "kids",
-    "mobile",
-    "email",
-    "addresses",
-]
+Removable = Literal[people.REMOVABLE]  # type: ignore[valid-type]
 
 
 class PersonaCreate(BaseModel):
@@ -80,95 +74,10 @@ def _mock(request: Request) -> MockEsia:
 
 
 def _deleted(found: bool, what: str) -> Response:
-    """204 when something was deleted, 404 naming it when there was nothing to delete."""
+    """204 when something was deleted; nothing to delete is a NotFoundError naming it."""
     if not found:
-        raise HTTPException(404, detail=f"no {what}")
+        raise NotFoundError(f"no {what}")
     return Response(status_code=204)
-
-
-def _unprocessable(exc: ValidationError, prefix: str) -> HTTPException:
-    """Pydantic's errors with the field path made absolute, as FastAPI reports body errors."""
-    detail = [
-        {"loc": ["body", prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
-    return HTTPException(status_code=422, detail=detail)
-
-
-def _apply(persona: Persona, overrides: dict[str, Any], remove: list[str]) -> Persona:
-    data = persona.model_dump()
-    for key in ("oid",):
-        if key in overrides and overrides[key] != persona.oid:
-            raise HTTPException(
-                422,
-                detail=[
-                    {
-                        "loc": ["body", "overrides", "oid"],
-                        "msg": "the oid of a persona cannot change",
-                        "type": "value_error",
-                    }
-                ],
-            )
-    data.update(overrides)
-    documents_gone = {
-        "passport": DocType.RF_PASSPORT,
-        "oms": DocType.MDCL_PLCY,
-        "drivers_licence": DocType.RF_DRIVING_LICENSE,
-        "foreign_passport": DocType.FRGN_PASS,
-        "military_id": DocType.MLTR_ID,
-    }
-    contacts_gone = {"mobile": ContactType.MBT, "email": ContactType.EML}
-    for item in remove:
-        if item in documents_gone:
-            data["documents"] = [d for d in data["documents"] if d["type"] != documents_gone[item]]
-        elif item in contacts_gone:
-            data["contacts"] = [c for c in data["contacts"] if c["type"] != contacts_gone[item]]
-        elif item in ("snils", "inn"):
-            data[item] = None
-        else:
-            data[item] = []
-    try:
-        return Persona.model_validate(data)
-    except ValidationError as exc:
-        raise _unprocessable(exc, "overrides") from None
-
-
-def _store(mock: MockEsia, persona: Persona) -> Persona:
-    try:
-        return mock.store.add_persona(persona)
-    except DuplicatePersonaError as exc:
-        raise HTTPException(409, detail=str(exc)) from None
-
-
-def create_persona(mock: MockEsia, body: PersonaCreate) -> Persona:
-    """Shared by the HTTP route and the CLI, so both make people the same way."""
-    today = mock.clock.today()
-    if body.spec is not None:
-        seed = mock.take_seed()
-        generated = build_persona(mock.factory, "verified", seed, today)
-        data = {
-            "oid": generated.oid,
-            "password": generated.password,
-            "preset": "custom",
-            "seed": None,
-            **body.spec,
-        }
-        try:
-            return _store(mock, Persona.model_validate(data))
-        except ValidationError as exc:
-            raise _unprocessable(exc, "spec") from None
-    if body.seed is not None:
-        persona = build_persona(mock.factory, body.preset, body.seed, today)
-        return _store(mock, _apply(persona, body.overrides, body.remove))
-    for _ in range(1000):  # skip seeds whose people are already taken
-        persona = build_persona(mock.factory, body.preset, mock.take_seed(), today)
-        if mock.store.oid_taken(persona.oid):
-            continue
-        try:
-            return mock.store.add_persona(_apply(persona, body.overrides, body.remove))
-        except DuplicatePersonaError:
-            continue
-    raise HTTPException(409, detail="no free seed found for a new persona")
 
 
 @router.get("/health")
@@ -189,7 +98,7 @@ def presets() -> dict[str, str]:
 
 @router.post("/personas", status_code=201)
 def post_persona(request: Request, body: PersonaCreate) -> dict:
-    return create_persona(_mock(request), body).public_view()
+    return _mock(request).create_persona(**body.model_dump()).public_view()
 
 
 @router.get("/personas")
@@ -197,26 +106,15 @@ def list_personas(request: Request, preset: str | None = None) -> list[dict]:
     return [p.public_view() for p in _mock(request).store.personas() if preset in (None, p.preset)]
 
 
-def _existing(mock: MockEsia, oid: int) -> Persona:
-    persona = mock.store.persona(oid)
-    if persona is None:
-        raise HTTPException(404, detail=f"no persona with oid {oid}")
-    return persona
-
-
 @router.get("/personas/{oid}")
 def get_persona(request: Request, oid: int) -> dict:
-    return _existing(_mock(request), oid).public_view()
+    return people.existing(_mock(request).store, oid).public_view()
 
 
 @router.patch("/personas/{oid}")
 def patch_persona(request: Request, oid: int, body: PersonaPatch) -> dict:
-    mock = _mock(request)
-    changed = _apply(_existing(mock, oid), body.overrides, body.remove)
-    try:
-        return mock.store.replace_persona(changed).public_view()
-    except DuplicatePersonaError as exc:
-        raise HTTPException(409, detail=str(exc)) from None
+    changed = people.change_persona(_mock(request).store, oid, body.overrides, body.remove)
+    return changed.public_view()
 
 
 @router.delete("/personas/{oid}", status_code=204)
@@ -266,19 +164,10 @@ class ConsentGrant(BaseModel):
 def grant_consent(request: Request, body: ConsentGrant) -> dict:
     """Record a consent as if the patient had granted it: "already consented" set-ups."""
     mock = _mock(request)
-    _existing(mock, body.oid)
+    people.existing(mock.store, body.oid)
     unknown = unknown_scopes(body.scopes)
     if unknown:
-        raise HTTPException(
-            422,
-            detail=[
-                {
-                    "loc": ["body", "scopes"],
-                    "type": "value_error",
-                    "msg": f"unknown scopes: {' '.join(unknown)}",
-                }
-            ],
-        )
+        raise InvalidError(f"unknown scopes: {' '.join(unknown)}", field="scopes")
     mock.store.grant(body.oid, body.client_id, body.scopes, mock.clock.time())
     return {
         "oid": body.oid,
@@ -320,15 +209,9 @@ def set_clock(request: Request, body: ClockChange) -> dict:
     offset = body.offset_seconds if body.offset_seconds is not None else mock.clock.offset
     offset += body.advance_seconds or 0.0
     if abs(offset) > MAX_CLOCK_OFFSET_SECONDS:  # checked whole before anything changes
-        raise HTTPException(
-            422,
-            detail=[
-                {
-                    "loc": ["body", "advance_seconds"],
-                    "msg": f"the clock may be moved at most {MAX_CLOCK_OFFSET_SECONDS} s",
-                    "type": "value_error",
-                }
-            ],
+        raise InvalidError(
+            f"the clock may be moved at most {MAX_CLOCK_OFFSET_SECONDS} s",
+            field="advance_seconds",
         )
     mock.clock.set_offset(offset)
     return get_clock(request)
@@ -336,51 +219,17 @@ def set_clock(request: Request, body: ClockChange) -> dict:
 
 @router.post("/reset", status_code=204)
 def reset(request: Request) -> Response:
-    mock = _mock(request)
-    mock.store.reset()
-    mock.faults.reset()
-    mock.journal.clear()
-    mock.clock.set_offset(0)
+    _mock(request).reset()
     return Response(status_code=204)
 
 
 # --- faults ----------------------------------------------------------------------------
-def resolve_fault_persona(mock: MockEsia, spec: FaultSpec) -> int | None:
-    """A persona given by oid or by any login; a persona that does not exist is a 422."""
-    if spec.persona is None:
-        return None
-    if isinstance(spec.persona, int) or _ASCII_DIGITS.fullmatch(str(spec.persona)):
-        oid = int(spec.persona)
-        if mock.store.persona(oid) is None:
-            raise _fault_422(f"no persona with oid {oid}")
-        return oid
-    found = mock.store.persona_by_login(str(spec.persona))
-    if found is None:
-        raise _fault_422(f"no persona with the login {spec.persona!r}")
-    return found.oid
-
-
-_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")  # not str.isdigit(): "²" is a digit to it
-
-
-def _fault_422(message: str) -> HTTPException:
-    return HTTPException(
-        422, detail=[{"loc": ["body", "persona"], "msg": message, "type": "value_error"}]
-    )
-
-
-def add_fault(mock: MockEsia, spec: FaultSpec) -> dict:
-    """Shared by the HTTP route and the CLI's --fault."""
-    fault = mock.faults.add(spec, resolve_fault_persona(mock, spec), mock.clock.time())
-    return fault.view(mock.clock.time())
-
-
 @router.post("/faults", status_code=201)
 def post_fault(request: Request, spec: FaultSpec) -> dict:
     """Add a rule: what (`kind`), where (`routes`), for whom (`client_id`, `persona`), how long
     (`times`, `starts_at`/`starts_in_seconds`, `ends_at`/`lasts_seconds`), how often
     (`probability`, `seed`)."""
-    return add_fault(_mock(request), spec)
+    return _mock(request).add_fault(spec)
 
 
 @router.get("/faults")
@@ -392,13 +241,15 @@ def list_faults(request: Request) -> list[dict]:
 
 @router.delete("/faults/{fault_id}", status_code=204)
 def delete_fault(request: Request, fault_id: str) -> Response:
-    return _deleted(_mock(request).faults.remove(fault_id), f"fault rule {fault_id!r}")
+    fault_operations.remove_fault(_mock(request).faults, fault_id)
+    return Response(status_code=204)
 
 
 @router.post("/faults/{fault_id}/release", status_code=204)
 def release_fault(request: Request, fault_id: str) -> Response:
     """A `hold` rule lets the requests it keeps, and every later one, go on."""
-    return _deleted(_mock(request).faults.release(fault_id), f"fault rule {fault_id!r}")
+    fault_operations.release_fault(_mock(request).faults, fault_id)
+    return Response(status_code=204)
 
 
 @router.delete("/faults")
@@ -433,7 +284,7 @@ def clear_journal(request: Request) -> Response:
 @router.get("/personas/{oid}/lockout")
 def get_lockout(request: Request, oid: int) -> dict:
     mock = _mock(request)
-    _existing(mock, oid)
+    people.existing(mock.store, oid)
     failures = mock.store.failures(oid)
     locked_until = mock.store.locked_until(oid, mock.clock.time())
     return {
@@ -446,7 +297,7 @@ def get_lockout(request: Request, oid: int) -> dict:
 @router.delete("/personas/{oid}/lockout", status_code=204)
 def unlock(request: Request, oid: int) -> Response:
     mock = _mock(request)
-    _existing(mock, oid)
+    people.existing(mock.store, oid)
     mock.store.clear_failures(oid)
     return Response(status_code=204)
 
@@ -455,5 +306,5 @@ def unlock(request: Request, oid: int) -> Response:
 def outbox(request: Request, oid: int) -> list[dict]:
     """Messages ESIA "sent" to the person (recovery codes), newest last."""
     mock = _mock(request)
-    _existing(mock, oid)
+    people.existing(mock.store, oid)
     return [vars(message) for message in mock.store.outbox(oid)]

@@ -8,14 +8,14 @@ import math
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.client_secret import SignedRequest, verify_client_secret
-from mock_esia.clients import SecretMode
 from mock_esia.errors import Catalogue, EsiaError
-from mock_esia.limits import fields_within_limits, off_the_loop
 from mock_esia.people.model import Persona
+from mock_esia.relying_parties import SecretMode
+from mock_esia.request_limits import fields_within_limits, off_the_loop
 from mock_esia.responses import render, with_query
 from mock_esia.routegroups import CONSENT_PATH, LOGIN_PATH
 from mock_esia.scopes import SCOPES, unknown_scopes
+from mock_esia.secret_verification import SignedRequest, verify_client_secret
 from mock_esia.state import MockEsia
 from mock_esia.store import AuthRequest, CodeGrant, new_id
 from mock_esia.timestamps import parse_timestamp

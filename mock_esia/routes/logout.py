@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.limits import fields_within_limits
+from mock_esia.request_limits import fields_within_limits
 from mock_esia.responses import render
 from mock_esia.routegroups import LOGOUT_PATH
 from mock_esia.routes.authorize import SESSION_COOKIE

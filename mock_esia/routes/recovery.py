@@ -12,8 +12,8 @@ import secrets
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.limits import fields_within_limits
 from mock_esia.people.model import ContactType
+from mock_esia.request_limits import fields_within_limits
 from mock_esia.responses import render, with_query
 from mock_esia.routegroups import LOGIN_PATH, RECOVERY_PATH
 from mock_esia.state import MockEsia

@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from mock_esia.client_secret import SignedRequest, verify_client_secret
 from mock_esia.errors import Catalogue, EsiaError
-from mock_esia.limits import fields_within_limits, off_the_loop
+from mock_esia.request_limits import fields_within_limits, off_the_loop
 from mock_esia.routes.authorize import check_timestamp, record_secret_check
+from mock_esia.secret_verification import SignedRequest, verify_client_secret
 from mock_esia.state import MockEsia
 from mock_esia.store import RefreshGrant
 

@@ -10,21 +10,22 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from mock_esia.attribution import Who, attribute
+from mock_esia.attribution import attribute
 from mock_esia.errors import Catalogue, EsiaError
 from mock_esia.faults import transport
 from mock_esia.faults.book import Fault
 from mock_esia.faults.rules import FaultKind, esia_entry
 from mock_esia.journal import JournalEntry
-from mock_esia.responses import esia_error_response, redirect_target, render
-from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
+from mock_esia.responses import esia_error_response, redirect_target
+from mock_esia.routegroups import RouteGroup, route_group
 
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -84,6 +85,85 @@ async def _until_released(fault: Fault) -> None:
         await asyncio.sleep(0.01)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A request a deciding fault rule answers instead of the mock's handler."""
+
+    fault: Fault
+    scope: dict
+    receive: Receive
+    send: Send
+    app: ASGIApp
+
+    @property
+    def connection(self) -> Any:
+        return self.scope.get(TRANSPORT_KEY)
+
+    async def respond(self, response: Response) -> None:
+        await response(self.scope, self.receive, self.send)
+
+
+async def _reset(decision: Decision) -> None:
+    await transport.reset(decision.connection)
+
+
+async def _empty(decision: Decision) -> None:
+    await transport.empty(decision.connection)
+
+
+async def _stall(decision: Decision) -> None:
+    await transport.stall(decision.connection, decision.fault.spec.stall_seconds)
+
+
+async def _dribble(decision: Decision) -> None:
+    """The handler's own answer, sent a few bytes at a time."""
+    start: Message = {}
+    body: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+
+    await decision.app(decision.scope, decision.receive, capture)
+    spec = decision.fault.spec
+    await transport.dribble(
+        start, b"".join(body), decision.send, spec.dribble_chunks, spec.dribble_seconds
+    )
+
+
+async def _maintenance(decision: Decision) -> None:
+    """«Технические работы» through the error catalogue (ESIA-007008), on the request's channel:
+    503 JSON to a relying party's server, the maintenance page to a patient."""
+    fault = decision.fault
+    error = EsiaError(
+        Catalogue.TEMPORARILY_UNAVAILABLE,
+        f"maintenance by fault rule {fault.id}",
+        text=fault.spec.message,
+        ends=fault.ends,
+    )
+    request = Request(decision.scope, decision.receive)
+    await decision.respond(esia_error_response(request, error))
+
+
+async def _error(decision: Decision) -> None:
+    request = Request(decision.scope, decision.receive)
+    mock = decision.scope["app"].state.mock
+    await decision.respond(error_response(request, decision.fault, mock))
+
+
+# What each deciding kind answers; the other kinds (latency, hold) only delay the handler.
+ANSWERS: dict[FaultKind, Callable[[Decision], Awaitable[None]]] = {
+    FaultKind.RESET: _reset,
+    FaultKind.EMPTY: _empty,
+    FaultKind.STALL: _stall,
+    FaultKind.DRIBBLE: _dribble,
+    FaultKind.MAINTENANCE: _maintenance,
+    FaultKind.ERROR: _error,
+}
+
+
 class FaultMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -133,9 +213,8 @@ class FaultMiddleware:
             if selection.deciding is None:
                 await self.app(scope, receive, journaled_send)
             else:
-                await self._decide(
-                    selection.deciding, scope, receive, journaled_send, group, who, mock
-                )
+                answer = ANSWERS[selection.deciding.spec.kind]
+                await answer(Decision(selection.deciding, scope, receive, journaled_send, self.app))
         finally:
             mock.journal.record(
                 JournalEntry(
@@ -152,69 +231,6 @@ class FaultMiddleware:
                     detail=notes.get("esia_detail"),
                 )
             )
-
-    async def _decide(
-        self,
-        fault: Fault,
-        scope: dict,
-        receive: Receive,
-        send: Send,
-        group: RouteGroup,
-        who: Who,
-        mock: Any,
-    ) -> None:
-        kind = fault.spec.kind
-        raw = scope.get(TRANSPORT_KEY)
-        if kind == FaultKind.RESET:
-            await transport.reset(raw)
-        elif kind == FaultKind.EMPTY:
-            await transport.empty(raw)
-        elif kind == FaultKind.STALL:
-            await transport.stall(raw, fault.spec.stall_seconds)
-        elif kind == FaultKind.DRIBBLE:
-            await self._dribble(fault, scope, receive, send)
-        elif kind == FaultKind.MAINTENANCE:
-            response = maintenance_response(Request(scope, receive), group, fault, mock)
-            await response(scope, receive, send)
-        else:
-            response = error_response(Request(scope, receive), fault, mock)
-            await response(scope, receive, send)
-
-    async def _dribble(self, fault: Fault, scope: dict, receive: Receive, send: Send) -> None:
-        start: Message = {}
-        body: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
-                body.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        await transport.dribble(
-            start, b"".join(body), send, fault.spec.dribble_chunks, fault.spec.dribble_seconds
-        )
-
-
-def maintenance_response(request: Request, group: RouteGroup, fault: Fault, mock: Any) -> Response:
-    """«Технические работы»: a page for the patient, ESIA-007008 for a relying party's server."""
-    text = fault.spec.message or Catalogue.TEMPORARILY_UNAVAILABLE.text
-    if group == RouteGroup.TOKEN:
-        return JSONResponse(
-            {"error": "temporarily_unavailable", "error_description": f"ESIA-007008: {text}"},
-            status_code=503,
-        )
-    if group == RouteGroup.REST:
-        return JSONResponse({"code": "ESIA-007008", "message": text}, status_code=503)
-    if group in USER_FACING:
-        return render(
-            request,
-            "maintenance.html",
-            status_code=503,
-            ends=fault.ends,
-            message=fault.spec.message,
-        )
-    return Response(text, status_code=503, media_type="text/plain; charset=utf-8")
 
 
 def error_response(request: Request, fault: Fault, mock: Any) -> Response:

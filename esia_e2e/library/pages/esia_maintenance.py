@@ -5,7 +5,7 @@ import re
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.fixtures.esia_expectations import moscow_minutes, one_of
+from esia_e2e.library.esia_expectations import moscow_minutes, one_of
 
 
 class EsiaMaintenancePage:

@@ -10,7 +10,7 @@ Strict (`gost`, `pkcs7`) is what production ESIA enforces for a registered GOST 
 `legacy_rsa` keeps old RSA clients working (CMS by an RSA or EC certificate on every endpoint);
 `lenient` checks the format only and is reported as such on every request.
 
-What is signed depends on the endpoint (shared/docs/esia-protocol.md §2 and §11).
+What is signed depends on the endpoint (docs/esia-protocol.md §2 and §11).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from mock_esia.clients import Client, SecretMode, certificate_der, rsa_or_ec_certificate
 from mock_esia.crypto import gost, pkcs7
 from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.relying_parties import Client, SecretMode, certificate_der, rsa_or_ec_certificate
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Locator, Page, expect
 
-from esia_e2e.fixtures.personas import TestPersona
-from esia_e2e.fixtures.profile import LocatorSpec, Profile
+from esia_e2e.library.personas import TestPersona
+from esia_e2e.library.profile import LocatorSpec, Profile
 
 
 class CabinetPage:

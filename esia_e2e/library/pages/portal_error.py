@@ -5,7 +5,7 @@ import time
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.fixtures.profile import Profile
+from esia_e2e.library.profile import Profile
 
 
 class PortalErrorPage:

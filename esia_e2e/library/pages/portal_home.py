@@ -3,7 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.fixtures.profile import Profile
+from esia_e2e.library.profile import Profile
 
 
 class PortalHomePage:

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_esia.bounds import MAX_BODY_BYTES, MAX_HEADER_BYTES, oversized_field
 from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.value_bounds import MAX_BODY_BYTES, MAX_HEADER_BYTES, oversized_field
 
 MAX_TARGET_BYTES = 8 * 1024  # path + query string
 T = TypeVar("T")

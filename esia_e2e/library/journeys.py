@@ -14,10 +14,10 @@ from contextlib import AbstractContextManager
 
 from playwright.sync_api import Page
 
-from esia_e2e.e2e.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
-from esia_e2e.fixtures.esia_expectations import LOCKOUT_THRESHOLD
-from esia_e2e.fixtures.personas import TestPersona
-from esia_e2e.fixtures.profile import Profile
+from esia_e2e.library.esia_expectations import LOCKOUT_THRESHOLD
+from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
+from esia_e2e.library.personas import TestPersona
+from esia_e2e.library.profile import Profile
 
 StepRecorder = Callable[[str], AbstractContextManager[None]]
 CONSENT_URL = re.compile(r"/aas/oauth2/consent")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.fixtures.personas import mask
+from esia_e2e.library.personas import mask
 
 
 class EsiaRecoveryPage:

@@ -5,8 +5,8 @@ import re
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.fixtures.esia_expectations import minutes_until, moscow_minutes, one_of
-from esia_e2e.fixtures.personas import mask
+from esia_e2e.library.esia_expectations import minutes_until, moscow_minutes, one_of
+from esia_e2e.library.personas import mask
 
 
 class EsiaLoginPage:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Browser, Error, Locator, Page, expect
 
-from esia_e2e.e2e.pages import EsiaConsentPage, EsiaLoginPage
-from esia_e2e.fixtures.personas import TestPersona
-from esia_e2e.fixtures.profile import LocatorSpec, Profile
-from mock_esia.client import AdminClient, AdminError
+from esia_e2e.library.pages import EsiaConsentPage, EsiaLoginPage
+from esia_e2e.library.personas import TestPersona
+from esia_e2e.library.profile import LocatorSpec, Profile
+from mock_esia.admin_client import AdminClient, AdminError
 
 STEP_TIMEOUT_MS = 4000
 
