@@ -17,11 +17,11 @@ from mock_esia.config import DEFAULT_ISSUER, Settings
 from mock_esia.domain_errors import DomainError
 from mock_esia.fault_syntax import FaultSyntaxError, parse_fault
 from mock_esia.faults.rules import FaultSpec
-from mock_esia.people.presets import PRESETS, SEED_SPACE
+from mock_esia.people.presets import PRESETS, SEED_SPACE, PresetError, known_preset_names
 from mock_esia.relying_parties import is_loopback_host
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(presets: Sequence[str] = tuple(PRESETS)) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-esia", description="A test double of ESIA (Госуслуги) for end-to-end tests."
     )
@@ -35,9 +35,19 @@ def _parser() -> argparse.ArgumentParser:
         "--persona",
         action="append",
         default=[],
-        choices=sorted(PRESETS),
+        choices=sorted(presets),
         metavar="PRESET",
-        help=f"create a persona of this preset at start (repeatable): {', '.join(PRESETS)}",
+        help="create a persona of this preset at start (repeatable): "
+        f"{', '.join(PRESETS)}, or one of a --presets file",
+    )
+    serve.add_argument(
+        "--presets",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a TOML file of your own persona presets, in the admin API's vocabulary "
+        "(overrides, remove; see mock_esia/people/presets.toml); repeatable",
     )
     serve.add_argument(
         "--personas", type=int, default=0, metavar="N", help="create N `verified` personas at start"
@@ -146,9 +156,12 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         lockout_threshold=args.lockout_threshold,
         lockout_seconds=args.lockout_seconds,
+        presets_files=tuple(args.presets),
     )
     try:
         app = create_app(settings)
+    except PresetError as exc:
+        return _fail(f"bad --presets: {exc}")
     except (OSError, ValueError) as exc:
         print(f"mock-esia: cannot load the signing key: {exc}", file=sys.stderr)
         return 2
@@ -213,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(known_preset_names(argv)).parse_args(argv)
     return serve(args)
 
 

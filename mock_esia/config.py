@@ -30,3 +30,5 @@ class Settings:
     allow_unregistered_clients: bool = True
     # Bearer token required on /__admin; mandatory when the mock is served beyond loopback.
     admin_token: str | None = None
+    # Presets files of a team, added to the built-in ones (people/presets.toml), in order.
+    presets_files: tuple[Path, ...] = ()

@@ -57,7 +57,7 @@ class InvalidError(DomainError):
 def invalid_from(exc: Exception, prefix: str) -> InvalidError:
     """Pydantic's ValidationError of a nested part (`overrides`, `spec`) as one InvalidError."""
     errors = [
-        {"loc": [prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+        {"loc": [*prefix.split("."), *err["loc"]], "msg": err["msg"], "type": err["type"]}
         for err in exc.errors(include_url=False, include_context=False, include_input=False)  # type: ignore[attr-defined]
     ]
     return InvalidError(f"invalid {prefix}", errors)

@@ -18,8 +18,9 @@ from mock_esia.faults.rules import FaultSpec
 from mock_esia.journal import Journal
 from mock_esia.keys import GostSigningKey, SigningKey
 from mock_esia.people import operations
+from mock_esia.people.factory import SEED_SPACE, PersonFactory
 from mock_esia.people.model import Persona
-from mock_esia.people.presets import SEED_SPACE, PersonFactory
+from mock_esia.people.presets import PRESETS, Preset, load_presets
 from mock_esia.relying_parties import Client, is_loopback_uri, unregistered_client
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
@@ -40,8 +41,11 @@ class MockEsia:
     faults: FaultBook = field(default_factory=FaultBook)
     gost_key: GostSigningKey = field(default_factory=GostSigningKey.generate)
     next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
+    presets: dict[str, Preset] = field(default_factory=lambda: dict(PRESETS))
 
     def __post_init__(self) -> None:
+        if self.settings.presets_files:  # a team's own, checked before the mock serves
+            self.presets = load_presets(self.settings.presets_files, self.presets)
         self.tokens = TokenIssuer(self.key, self.settings, self.clock, self.gost_key)
         self.journal = Journal(self.settings.journal_size)
         self._warned_lenient: set[str] = set()
@@ -89,7 +93,7 @@ class MockEsia:
     def create_persona(self, **request: Any) -> Persona:
         """`preset`, `seed`, `overrides`, `remove` or a whole `spec` (people/operations.py)."""
         return operations.create_persona(
-            self.store, self.factory, self.take_seed, self.clock.today(), **request
+            self.store, self.factory, self.take_seed, self.clock.today(), self.presets, **request
         )
 
     def add_fault(self, spec: FaultSpec) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from esia_e2e.library.reference_portal import (
     CREDENTIALS,
@@ -33,18 +34,21 @@ class Stack:
 
 
 @contextlib.contextmanager
-def embedded_mock(port: int = 0) -> Iterator[str]:
+def embedded_mock(port: int = 0, presets_files: tuple[Path, ...] = ()) -> Iterator[str]:
     """A mock ESIA with its default settings on a loopback port; yields its base URL."""
-    with ServerThread(create_app(Settings()), port=port) as server:
+    with ServerThread(create_app(Settings(presets_files=presets_files)), port=port) as server:
         yield server.url
 
 
 @contextlib.contextmanager
 def embedded_stack(
-    esia_port: int = 0, portal_port: int = 0, generation: str = "v2"
+    esia_port: int = 0,
+    portal_port: int = 0,
+    generation: str = "v2",
+    presets_files: tuple[Path, ...] = (),
 ) -> Iterator[Stack]:
     """Both halves, for a command outside pytest (serve, check-profile, synth)."""
-    with embedded_mock(esia_port) as esia_url, AdminClient(esia_url) as admin:
+    with embedded_mock(esia_port, presets_files) as esia_url, AdminClient(esia_url) as admin:
         signature = "gost" if generation == "v2" else "pkcs7"
         settings = reference_settings(
             esia_url, admin, CREDENTIALS, generation=generation, signature=signature

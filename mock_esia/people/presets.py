@@ -1,213 +1,152 @@
-"""Named personas for the situations of the portal's help page.
+"""Named personas for the situations of the portal's help page, as data (presets.toml).
 
-Each preset is a pure function of `(seed, today)`: the same seed always gives the same person.
-Logins and the oid are derived from the seed by bijections, so different seeds never share a
-phone, an e-mail, a SNILS or an oid (for seeds below 10**9), which keeps parallel tests apart.
+A preset is a generated adult (factory.py) changed in the admin API's own vocabulary —
+`overrides` and `remove` — plus two generation keys (`min_age`, `kids_oms`) and an optional
+`base` preset to start from. The built-in presets are read once; a team adds its own with
+`mock-esia --presets FILE` (`Settings.presets_files`). Every preset is checked when it is
+loaded, by building one person of it: a mistake stops the start, naming the file, the preset
+and the key, instead of failing the first test that asks for it.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import threading
-from collections.abc import Callable
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
 
-from faker import Faker
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mock_esia.people import numbers
-from mock_esia.people.model import (
-    AccountLevel,
-    Contact,
-    ContactType,
-    DocType,
-    Kid,
-    Persona,
-    format_date,
-)
-from mock_esia.people.provider import EsiaPersonProvider
+from mock_esia.domain_errors import DomainError, InvalidError
+from mock_esia.people.changes import REMOVABLE, apply_changes
+from mock_esia.people.factory import SEED_SPACE, PersonFactory
+from mock_esia.people.model import Persona
 
-SEED_SPACE = 10**9
-OID_BASE = 1_000_000_000
-_SNILS_SPAN = SEED_SPACE - numbers.SNILS_CHECKSUM_FROM
-
-
-def _mix(seed: int, multiplier: int, offset: int, modulus: int) -> int:
-    """A bijection on range(modulus): multiplier is coprime with modulus."""
-    return (seed * multiplier + offset) % modulus
-
-
-def seed_oid(seed: int) -> int:
-    return OID_BASE + _mix(seed, 7_919_311, 104_729, SEED_SPACE)
+BUILTIN_FILE = Path(__file__).resolve().with_name("presets.toml")
+Removable = Literal[REMOVABLE]  # type: ignore[valid-type]
+_BUILDING_DAY = dt.date(2026, 1, 1)  # the day a preset is checked on: any fixed day does
+__all__ = [
+    "PRESETS",
+    "SEED_SPACE",
+    "PersonFactory",
+    "Preset",
+    "PresetError",
+    "build_persona",
+    "known_preset_names",
+    "load_presets",
+    "preset_descriptions",
+]
 
 
-def _seed_mobile(seed: int) -> str:
-    tail = _mix(seed, 611_953, 4_242_424, SEED_SPACE)  # nine digits after the leading 9
-    return f"+7(9{tail // 10**7:02d}){tail % 10**7:07d}"
+class PresetError(ValueError):
+    """A presets file that cannot be used; the message names the file, the preset, the key."""
 
 
-def _seed_snils(seed: int) -> str:
-    body = f"{numbers.SNILS_CHECKSUM_FROM + _mix(seed, 999_983, 17, _SNILS_SPAN):09d}"
-    return numbers.format_snils(f"{body}{numbers.snils_control(body):02d}")
+class Preset(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = Field(min_length=1)
+    base: str | None = None
+    min_age: int | None = Field(default=None, ge=0, le=100)
+    kids_oms: tuple[bool, ...] | None = Field(default=None, max_length=10)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    remove: tuple[Removable, ...] = ()
 
 
-class PersonFactory:
-    """Builds personas; holds one seeded Faker so that generation stays fast."""
-
-    _shared: PersonFactory | None = None
-
-    def __init__(self) -> None:
-        self.fake = Faker("ru_RU")
-        self.fake.add_provider(EsiaPersonProvider)
-        # Faker's random state is shared by every call: one person at a time, or seeds mix.
-        self.lock = threading.Lock()
-
-    @classmethod
-    def shared(cls) -> PersonFactory:
-        """One factory per process for callers that do not need their own."""
-        if cls._shared is None:
-            cls._shared = cls()
-        return cls._shared
-
-    def base(self, seed: int, today: dt.date, min_age: int = 21) -> Persona:
-        """A confirmed adult with every document; presets take away from it."""
-        fake = self.fake
-        fake.seed_instance(seed)
-        gender = fake.random_element(("M", "F"))
-        first, middle, last = fake.russian_name(gender, fake.last_name_male())
-        birth = fake.birth_date(today, min_age, 75)
-        return Persona(
-            oid=seed_oid(seed),
-            preset="verified",
-            seed=seed,
-            password=f"Esia-{fake.random_int(10**7, 10**8 - 1)}",
-            level=AccountLevel.CONFIRMED,
-            firstName=first,
-            lastName=last,
-            middleName=middle,
-            birthDate=format_date(birth),
-            birthPlace=fake.birth_place(),
-            gender=gender,
-            snils=_seed_snils(seed),
-            inn=fake.person_inn(),
-            contacts=[
-                Contact(id=1, type=ContactType.MBT, value=_seed_mobile(seed)),
-                Contact(
-                    id=2,
-                    type=ContactType.EML,
-                    value=fake.esia_email(first, last, _mix(seed, 7_777_777, 3, SEED_SPACE)),
-                ),
-            ],
-            addresses=[fake.esia_address(1, "PRG"), fake.esia_address(2, "PLV")],
-            documents=[
-                fake.rf_passport(1, birth, today),
-                fake.oms_policy(2, birth, today),
-                fake.drivers_licence(3, birth, today),
-                fake.foreign_passport(4, today, last, first),
-                *([fake.military_id(5, birth, today)] if gender == "M" else []),
-            ],
-        )
-
-    def kids(self, parent: Persona, today: dt.date, policies: tuple[bool, ...]) -> list[Kid]:
-        """Siblings share the family name and patronymic, so each gets a first name of its own:
-        two children called alike are not a family a portal meets, and no page could tell them
-        apart."""
-        family = parent.lastName if parent.gender == "M" else parent.lastName.removesuffix("а")
-        patronymic = self.fake.family_patronymic()
-        kids: list[Kid] = []
-        for n, with_policy in enumerate(policies, start=1):
-            kid = self.fake.esia_kid(n, family, today, with_policy, patronymic)
-            while kid.firstName in {sibling.firstName for sibling in kids}:
-                kid = self.fake.esia_kid(n, family, today, with_policy, patronymic)
-            kids.append(kid)
-        return kids
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PresetError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PresetError(f"{path}: not TOML: {exc}") from None
 
 
-def _without(persona: Persona, doc_type: DocType) -> None:
-    persona.documents = [d for d in persona.documents if d.type != doc_type]
+def load_presets(
+    paths: Iterable[Path], known: Mapping[str, Preset] | None = None
+) -> dict[str, Preset]:
+    """The presets of `known` (default: none) and of each file, in order; a file may add
+    presets and base them on any earlier one, never replace one."""
+    presets = dict(known or {})
+    for path in paths:
+        for name, raw in _read(Path(path)).items():
+            where = f"{path}: [{name}]"
+            if name in presets:
+                raise PresetError(f"{where}: a preset of this name exists already")
+            if not isinstance(raw, dict):
+                raise PresetError(f"{where}: a preset is a table ([{name}] with its keys)")
+            try:
+                preset = Preset.model_validate(raw)
+            except ValidationError as exc:
+                error = exc.errors(include_url=False)[0]
+                key = ".".join(str(part) for part in error["loc"])
+                raise PresetError(f"{where} {key}: {error['msg']}") from None
+            if preset.base is not None and preset.base not in presets:
+                raise PresetError(f"{where} base: no preset {preset.base!r} before it")
+            presets[name] = preset
+            _check(presets, name, where)
+    return presets
 
 
-def _verified(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """Confirmed account; passport, SNILS, INN, OMS policy, driver's licence, foreign passport
-    (and a military ID for a man); verified contacts."""
-    return factory.base(seed, today)
+def _check(presets: Mapping[str, Preset], name: str, where: str) -> None:
+    try:
+        build_persona(PersonFactory.shared(), name, 0, _BUILDING_DAY, presets)
+    except DomainError as exc:
+        raise PresetError(f"{where}: {exc.message}: {exc.detail()}") from None
 
 
-def _verified_with_kids(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """As `verified`, plus two children; the second has no OMS policy."""
-    persona = factory.base(seed, today, min_age=34)  # old enough for a 16-year-old child
-    persona.kids = factory.kids(persona, today, policies=(True, False))
-    return persona
+def _resolved(presets: Mapping[str, Preset], name: str) -> list[Preset]:
+    """The chain of presets from the first base to `name`."""
+    chain = [presets[name]]
+    while chain[0].base is not None:
+        chain.insert(0, presets[chain[0].base])
+    return chain
 
 
-def _no_oms(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """As `verified`, but no OMS policy in the profile."""
-    persona = factory.base(seed, today)
-    _without(persona, DocType.MDCL_PLCY)
-    return persona
-
-
-def _no_snils(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """As `verified`, but no SNILS in the profile (so no login by SNILS either)."""
-    persona = factory.base(seed, today)
-    persona.snils = None
-    return persona
-
-
-def _no_passport(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """As `verified`, but no passport in the profile: only this one cause differs."""
-    persona = factory.base(seed, today)
-    _without(persona, DocType.RF_PASSPORT)
-    return persona
-
-
-def _standard(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """Standard account: passport and SNILS checked, identity not confirmed (`trusted` false)."""
-    persona = factory.base(seed, today)
-    persona.level = AccountLevel.STANDARD
-    return persona
-
-
-def _simplified(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """Simplified account: name, mobile and e-mail only; no documents, no SNILS, no INN."""
-    persona = factory.base(seed, today)
-    persona.level = AccountLevel.SIMPLIFIED
-    persona.snils = None
-    persona.inn = None
-    persona.documents = []
-    persona.addresses = []
-    return persona
-
-
-def _unregistered(factory: PersonFactory, seed: int, today: dt.date) -> Persona:
-    """Someone without a Gosuslugi account: their logins match nobody on the login page."""
-    persona = factory.base(seed, today)
-    persona.registered = False
-    return persona
-
-
-PresetBuilder = Callable[[PersonFactory, int, dt.date], Persona]
-
-PRESETS: dict[str, PresetBuilder] = {
-    "verified": _verified,
-    "verified_with_kids": _verified_with_kids,
-    "no_oms": _no_oms,
-    "no_snils": _no_snils,
-    "no_passport": _no_passport,
-    "standard": _standard,
-    "simplified": _simplified,
-    "unregistered": _unregistered,
-}
-
-
-def preset_descriptions() -> dict[str, str]:
-    return {name: (builder.__doc__ or "").strip() for name, builder in PRESETS.items()}
-
-
-def build_persona(factory: PersonFactory, preset: str, seed: int, today: dt.date) -> Persona:
-    if preset not in PRESETS:
-        raise KeyError(preset)
+def build_persona(
+    factory: PersonFactory,
+    preset: str,
+    seed: int,
+    today: dt.date,
+    presets: Mapping[str, Preset] | None = None,
+) -> Persona:
+    """The person `preset` makes of `seed`: the same seed, the same person."""
+    presets = PRESETS if presets is None else presets
+    if preset not in presets:
+        raise InvalidError(f"no preset {preset!r}; one of: {', '.join(presets)}", field="preset")
     if not 0 <= seed < SEED_SPACE:
-        raise ValueError(f"seed must be in [0, {SEED_SPACE})")
+        raise InvalidError(f"seed must be in [0, {SEED_SPACE})", field="seed")
+    chain = _resolved(presets, preset)
+    min_age = next((p.min_age for p in reversed(chain) if p.min_age is not None), 21)
+    kids_oms = next((p.kids_oms for p in reversed(chain) if p.kids_oms is not None), ())
     with factory.lock:
-        persona = PRESETS[preset](factory, seed, today)
+        persona = factory.base(seed, today, min_age=min_age)
+        if kids_oms:
+            persona.kids = factory.kids(persona, today, policies=kids_oms)
+    for step in chain:
+        persona = apply_changes(persona, step.overrides, step.remove, where=preset)
     persona.preset = preset
     return persona
+
+
+def known_preset_names(argv: Sequence[str]) -> list[str]:
+    """The presets a command line may name: the built-in ones and those of its `--presets`
+    files, so that argparse refuses any other as it refuses every unknown choice. A file that
+    cannot be loaded adds nothing here; the command reports it, naming the file."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--presets", action="append", default=[], type=Path)
+    known, _ = early.parse_known_args(list(argv))
+    try:
+        return list(load_presets(known.presets, PRESETS))
+    except PresetError:
+        return list(PRESETS)
+
+
+def preset_descriptions(presets: Mapping[str, Preset] | None = None) -> dict[str, str]:
+    return {name: p.description for name, p in (PRESETS if presets is None else presets).items()}
+
+
+# The built-in presets, checked at import: the mock cannot start with a broken one.
+PRESETS: dict[str, Preset] = load_presets([BUILTIN_FILE])

@@ -18,7 +18,8 @@ from mock_esia.domain_errors import InvalidError, NotFoundError
 from mock_esia.faults import operations as fault_operations
 from mock_esia.faults.rules import FaultSpec
 from mock_esia.people import operations as people
-from mock_esia.people.presets import PRESETS, SEED_SPACE, preset_descriptions
+from mock_esia.people.factory import SEED_SPACE
+from mock_esia.people.presets import preset_descriptions
 from mock_esia.relying_parties import Client
 from mock_esia.routegroups import ADMIN_PREFIX
 from mock_esia.scopes import unknown_scopes
@@ -27,7 +28,6 @@ from mock_esia.value_bounds import MAX_CLOCK_OFFSET_SECONDS, MAX_ID, MAX_SCOPES
 
 router = APIRouter(prefix=ADMIN_PREFIX, tags=["admin"])
 
-PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 Removable = Literal[people.REMOVABLE]  # type: ignore[valid-type]
 
 
@@ -36,7 +36,7 @@ class PersonaCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    preset: PresetName = "verified"
+    preset: str = Field(default="verified", min_length=1, max_length=MAX_ID)  # one of /presets
     seed: int | None = Field(default=None, ge=0, lt=SEED_SPACE)
     overrides: dict[str, Any] = Field(default_factory=dict)
     remove: list[Removable] = Field(default_factory=list)
@@ -92,8 +92,9 @@ def health(request: Request) -> dict:
 
 
 @router.get("/presets")
-def presets() -> dict[str, str]:
-    return preset_descriptions()
+def presets(request: Request) -> dict[str, str]:
+    """The presets this mock knows (built-in and `--presets` files), with what each is."""
+    return preset_descriptions(_mock(request).presets)
 
 
 @router.post("/personas", status_code=201)
