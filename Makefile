@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup e2e test report lint bench serve flake-check fuzz mutants clean
+.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz mutants clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -17,7 +17,13 @@ setup:
 e2e: setup
 	@$(VENV)/bin/esia-e2e run $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
-## make test: ruff, the unit/HTTP tests in tests/, and the browser scenarios in e2e/.
+## make check: the one-minute loop — the tests that need no browser and start no process
+## (ESIA_E2E_CHECK=1 turns a process started by a test into an error naming the missing marker).
+check: setup
+	@ESIA_E2E_CHECK=1 $(PYTEST) tests -m "not e2e and not slow" -n auto -q -p no:cacheprovider \
+		$(PYTEST_ARGS)
+
+## make test: lint, the tests in tests/ (all markers), and the browser scenarios in e2e/.
 test: setup lint
 	@rc=0; $(PYTEST) tests e2e --alluredir=$(RESULTS) --clean-alluredir \
 		--junitxml=reports/junit.xml $(PYTEST_ARGS) || rc=$$?; \
@@ -29,7 +35,12 @@ report:
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python scripts/typecheck.py
 	$(VENV)/bin/python scripts/lint_imports.py
+
+## make typecheck: mypy alone (the mock and the plugin clean; the rest held to mypy-baseline.txt).
+typecheck: setup
+	$(VENV)/bin/python scripts/typecheck.py
 
 ## make serve PERSONA=no_oms FAULT=maintenance:lasts=600,persona=@1 SEED=42: reproduce by hand.
 ## The same as `esia-e2e serve --persona no_oms --fault … --seed 42`.
@@ -54,7 +65,7 @@ flake-check: setup
 ## many examples with fresh random seeds (make test runs the same suite bounded and seeded).
 FUZZ_EXAMPLES ?= 200
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/test_fuzz.py tests/test_hostile_input.py -q $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_fuzz.py tests/mock/test_hostile_input.py -q $(PYTEST_ARGS)
 
 ## make mutants: the catalogue against each planted regression of tests/mutants/ (a scratch copy,
 ## serially); prints the table and the score, writes reports/mutants.md. MUTANTS= selects by glob.

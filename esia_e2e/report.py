@@ -19,7 +19,7 @@ from pathlib import Path
 import esia_e2e
 
 ALLURE_PACKAGE = "allure-commandline"
-ALLURE_VERSION = "2.46.1"  # the same pin as package.json (tests/test_packaging.py holds them equal)
+ALLURE_VERSION = "2.46.1"  # the same pin as package.json (tests/suite/test_allure_pin.py)
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "esia-e2e"
 
 

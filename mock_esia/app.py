@@ -7,11 +7,12 @@ uses them all and nothing imports it but the entry points.
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from collections.abc import Callable, MutableMapping
+from typing import Any, TypeVar
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from mock_esia.config import Settings
@@ -33,11 +34,26 @@ from mock_esia.routegroups import ADMIN_PREFIX
 from mock_esia.routes import admin, authorize, logout, recovery, rest, token
 from mock_esia.state import MockEsia
 
+E = TypeVar("E", bound=Exception)
+
+
+def _handling(
+    kind: type[E], respond: Callable[[Request, E], Response]
+) -> Callable[[Request, Exception], Response]:
+    """Starlette calls a handler with any exception; this one answers only its own kind."""
+
+    def handler(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, kind):
+            raise exc
+        return respond(request, exc)
+
+    return handler
+
 
 class MockEsiaApp(FastAPI):
     """FastAPI, plus the connection's transport in the scope for the transport faults."""
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             scope[TRANSPORT_KEY] = transport_of(send)
         await super().__call__(scope, receive, send)
@@ -86,10 +102,12 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
         redoc_url=None,
     )
     app.state.mock = MockEsia(settings=settings, key=key)
-    app.add_exception_handler(EsiaError, esia_error_response)
-    app.add_exception_handler(RestError, rest_error_response)
-    app.add_exception_handler(DomainError, domain_error_response)
-    app.add_exception_handler(RequestValidationError, validation_error_response)
+    app.add_exception_handler(EsiaError, _handling(EsiaError, esia_error_response))
+    app.add_exception_handler(RestError, _handling(RestError, rest_error_response))
+    app.add_exception_handler(DomainError, _handling(DomainError, domain_error_response))
+    app.add_exception_handler(
+        RequestValidationError, _handling(RequestValidationError, validation_error_response)
+    )
     app.add_middleware(FaultMiddleware)
     app.add_middleware(AdminGuard, token=settings.admin_token)
     app.add_middleware(RequestLimits)  # outermost: nothing is parsed beyond the limits

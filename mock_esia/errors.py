@@ -8,6 +8,7 @@ collected in docs/esia-protocol.md §8.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,13 @@ class Catalogue:
     @classmethod
     def by_code(cls, code: str) -> CatalogueEntry | None:
         return next((e for e in cls.all().values() if e.code == code), None)
+
+
+class SendBack(TypedDict, total=False):
+    """Where an error of the browser's channel goes back to: a checked redirect URI, its state."""
+
+    redirect_uri: str | None
+    state: str | None
 
 
 class EsiaError(Exception):

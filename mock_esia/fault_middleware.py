@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_esia.attribution import attribute
-from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.errors import Catalogue, EsiaError, SendBack
 from mock_esia.faults import transport
 from mock_esia.faults.book import Fault
 from mock_esia.faults.rules import FaultKind, esia_entry
@@ -27,10 +27,10 @@ from mock_esia.journal import JournalEntry
 from mock_esia.responses import esia_error_response, redirect_target
 from mock_esia.routegroups import RouteGroup, route_group
 
-Message = dict[str, Any]
+Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[dict, Receive, Send], Awaitable[None]]
+ASGIApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 
 TRANSPORT_KEY = "mock_esia.transport"
 
@@ -237,7 +237,8 @@ def error_response(request: Request, fault: Fault, mock: Any) -> Response:
     spec = fault.spec
     if spec.esia_error is not None:
         target = redirect_target(mock, request)
-        error = EsiaError(esia_entry(spec.esia_error), "injected by a fault rule", **(target or {}))
+        back: SendBack = target or {}
+        error = EsiaError(esia_entry(spec.esia_error), "injected by a fault rule", **back)
         return esia_error_response(request, error)
     status = spec.status or 500
     if isinstance(spec.body, dict | list):

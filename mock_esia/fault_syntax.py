@@ -42,12 +42,12 @@ def parse_fault(text: str, personas: list[int]) -> dict[str, Any]:
     text = text.strip()
     if text.startswith("{"):
         try:
-            rule = json.loads(text)
+            given = json.loads(text)
         except ValueError as exc:
             raise FaultSyntaxError(f"not valid JSON: {exc}") from None
-        if not isinstance(rule, dict):
+        if not isinstance(given, dict):
             raise FaultSyntaxError("a JSON fault must be an object")
-        return rule
+        return given
     kind, _, rest = text.partition(":")
     rule: dict[str, Any] = {"kind": kind.strip()}
     delay: dict[str, Any] = {}

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from mock_esia.domain_errors import DomainError
-from mock_esia.errors import EsiaError, RestError
+from mock_esia.errors import EsiaError, RestError, SendBack
 from mock_esia.routegroups import USER_FACING, RouteGroup, route_group
 from mock_esia.state import MockEsia
 
@@ -38,7 +38,7 @@ def with_query(url: str, params: dict[str, str | None]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def redirect_target(mock: MockEsia, request: Request) -> dict[str, str | None] | None:
+def redirect_target(mock: MockEsia, request: Request) -> SendBack | None:
     """Where a browser-facing error may go back to: only a checked client and redirect URI."""
     group = route_group(request.url.path)
     params = request.query_params

@@ -9,6 +9,7 @@ import asyncio
 import socket
 import threading
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -43,7 +44,11 @@ class ServerThread:
     """`with ServerThread(app) as server: server.url` — started on enter, stopped on exit."""
 
     def __init__(
-        self, app: object, host: str = "127.0.0.1", port: int = 0, url_host: str | None = None
+        self,
+        app: Any,  # any ASGI application (uvicorn's own type does not take FastAPI's)
+        host: str = "127.0.0.1",
+        port: int = 0,
+        url_host: str | None = None,
     ) -> None:
         self._config = uvicorn.Config(
             app,

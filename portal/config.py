@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 # The thirteen rights of the help page, plus `fullname` and `id_doc`: the cabinet shows the
 # patient's ФИО and the portal checks the passport, and neither is readable without them (the
@@ -59,7 +60,7 @@ class PortalSettings:
     def from_env(cls, environ: dict[str, str] | None = None) -> PortalSettings:
         env = os.environ if environ is None else environ
         settings = cls()
-        changes = {}
+        changes: dict[str, Any] = {}
         for f in fields(cls):
             name = f"PORTAL_{f.name.upper()}"
             raw = env.get(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -106,7 +107,7 @@ class EsiaClient:
         }
         return f"{self._base}{self._authorize_path}?{urlencode(params)}"
 
-    async def _call(self, method: str, url: str, **kwargs: object) -> httpx.Response:
+    async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             return await self._http.request(
                 method, url, timeout=self.settings.back_channel_timeout_seconds, **kwargs
@@ -143,9 +144,8 @@ class EsiaClient:
         }
         response = await self._call("POST", f"{self._base}{self._token_path}", data=form)
         if response.status_code == 503 or response.status_code >= 500:
-            body = response.text
             raise EsiaUnavailableError(
-                f"HTTP {response.status_code}", maintenance="ESIA-007008" in body
+                f"HTTP {response.status_code}", maintenance="ESIA-007008" in response.text
             )
         body = self._json(response)
         if response.status_code != 200:

@@ -6,7 +6,7 @@ and `client_certificate_hash` as the Streebog-256 of the DER certificate. Signat
 convention of OpenSSL's GOST engine, BouncyCastle and CryptoPro: the digest is read as a
 little-endian number and the bytes are s‖r. gostcrypto reads the digest big-endian and writes
 r‖s, so its input is the reversed digest and its output is swapped: then `openssl dgst -verify`
-accepts the result (tests/test_gost_oracle.py). The certificate is self-signed and for tests
+accepts the result (tests/mock/test_gost_oracle.py). The certificate is self-signed and for tests
 only; its public key is encoded as RFC 4491 says (an OCTET STRING of X then Y, little-endian).
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 import jwt
 from cryptography import x509
@@ -56,7 +57,7 @@ class IdTokenValidator:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as exc:
             raise IdTokenError(f"not a JWT: {exc}") from None
-        checks = {
+        checks: dict[str, Any] = {
             "audience": self._client_id,
             "issuer": self._issuer,
             "leeway": self._leeway,

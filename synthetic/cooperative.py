@@ -11,9 +11,10 @@ would need a driver (a Node.js process) each.
 
 The price: this leans on two of Playwright's internals (the dispatcher greenlet and
 `wait_for_future`), which is why `playwright` is pinned exactly in pyproject.toml and
-tests/test_synthetic.py walks two patients of one worker at once with overlapping journeys. A
-patient must never block the thread outside Playwright: `Cooperation.wait_off_thread` runs a
-blocking call (a queue read) in a helper thread while the others go on."""
+tests/synthetic/test_synthetic.py walks two patients of one worker at once with overlapping
+journeys. A patient must never block the thread outside Playwright:
+`Cooperation.wait_off_thread` runs a blocking call (a queue read) in a helper thread while the
+others go on."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import IO, Any
 
 from locust import User, constant, events, task
 from locust.env import Environment
@@ -145,14 +145,17 @@ class SyntheticPatient(User):
         self.browser = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
-        ready = self.browser.stdout.readline()
+        # Both pipes exist: they were asked for above.
+        self.to_browser: IO[str] = self.browser.stdin  # type: ignore[assignment]
+        self.from_browser: IO[str] = self.browser.stdout  # type: ignore[assignment]
+        ready = self.from_browser.readline()
         if not ready:
             raise RuntimeError("the journey browser process did not start")
         self.iteration = 0
 
     def on_stop(self) -> None:
         if getattr(self, "browser", None) is not None:
-            self.browser.stdin.close()
+            self.to_browser.close()
             self.browser.wait(timeout=30)
 
     @task
@@ -160,7 +163,7 @@ class SyntheticPatient(User):
         self.iteration += 1
         journey = self.journeys[(self.iteration - 1) % len(self.journeys)]
         started = time.time()
-        self.browser.stdin.write(
+        self.to_browser.write(
             json.dumps(
                 {
                     "run_id": f"locust-{self.environment.runner.__class__.__name__.lower()}",
@@ -171,7 +174,7 @@ class SyntheticPatient(User):
             )
             + "\n"
         )
-        line = self.browser.stdout.readline()
+        line = self.from_browser.readline()
         if not line:
             report(
                 self.environment,

@@ -1,11 +1,57 @@
-"""HTTP-level tests talk to the same real servers the browser scenarios use."""
+"""HTTP-level tests talk to the same real servers the browser scenarios use.
+
+Markers: a test that asks for a browser is marked `e2e` here, and one that asks for a fixture
+that starts a process is marked `slow`; a test that starts a process itself is marked `slow` in
+its module. `make check` runs the rest with
+ESIA_E2E_CHECK=1, which makes any process a test starts an error naming the test, so a missing
+marker cannot hide in the one-minute loop.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+
+TESTS = Path(__file__).resolve().parent
+BROWSER_FIXTURES = {"page", "context", "browser", "new_context", "launch_browser", "browser_type"}
+# Fixtures below that start processes: OpenSSL, pip and a venv.
+PROCESS_FIXTURES = {"rsa_pair", "installed_tool"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        in_tests = TESTS in item.path.resolve().parents
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if in_tests and BROWSER_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.e2e)
+        if in_tests and PROCESS_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_in_the_fast_loop() -> Iterator[None]:
+    """Under `make check`, starting a process is an error that says which marker is missing."""
+    if not os.environ.get("ESIA_E2E_CHECK"):
+        yield
+        return
+    original = subprocess.Popen.__init__
+
+    def refuse(self: subprocess.Popen, args: object, *more: object, **options: object) -> None:
+        raise RuntimeError(
+            f"`make check` starts no process, and this test started {args!r}: "
+            "mark it `slow` (pytestmark = pytest.mark.slow)"
+        )
+
+    subprocess.Popen.__init__ = refuse  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        subprocess.Popen.__init__ = original  # type: ignore[method-assign]
 
 
 @pytest.fixture

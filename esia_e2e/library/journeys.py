@@ -81,7 +81,7 @@ def first_login(
     step: StepRecorder = no_steps,
 ) -> CabinetPage:
     """Log in, grant the rights asked for the first time, land in the cabinet."""
-    start_login(page, profile, step).log_in(login or patient.phone, patient.password)
+    start_login(page, profile, step).log_in(login or patient.login, patient.password)
     return _logged_in(page, patient, profile, step)
 
 
@@ -90,7 +90,7 @@ def repeat_login(
 ) -> CabinetPage:
     """Log in again: consent is remembered, so the cabinet comes straight after the password;
     a consent page here fails the journey."""
-    start_login(page, profile, step).log_in(patient.phone, patient.password)
+    start_login(page, profile, step).log_in(patient.login, patient.password)
     return _logged_in(page, patient, profile, step, consent_remembered=True)
 
 
@@ -100,9 +100,9 @@ def wrong_password_then_right(
     """A mistyped password first: the login page keeps the login and says so; then the right one."""
     login = start_login(page, profile, step)
     with step("wrong password"):
-        login.log_in(patient.phone, patient.password + "-typo")
-        login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - 1)
-    login.log_in(patient.phone, patient.password)
+        login.log_in(patient.login, patient.password + "-typo")
+        login.expect_wrong_password(patient.login, attempts_left=LOCKOUT_THRESHOLD - 1)
+    login.log_in(patient.login, patient.password)
     return _logged_in(page, patient, profile, step)
 
 

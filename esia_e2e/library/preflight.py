@@ -81,7 +81,7 @@ def _log_in(page: Page, profile: Profile, patient: TestPersona, *, grant: bool) 
         "does not lead to the Gosuslugi login page",
         lambda: expect(login.login_input).to_be_visible(timeout=STEP_TIMEOUT_MS),
     )
-    login.log_in(patient.phone or "", patient.password)
+    login.log_in(patient.login, patient.password)
     consent = EsiaConsentPage(page)
     _check(
         page,

@@ -5,7 +5,7 @@ made a 1 MB `code` a denial of service. Debian's libengine-gost-openssl ships a 
 (`gostprov`) that computes it in ~20 µs; loaded into the libcrypto that Python's `hashlib`
 already uses, `hashlib.new("md_gost12_256")` finds it. Where the provider is missing (a laptop
 without the package), gostcrypto's pure-Python Streebog is used: same digests, slower.
-`tests/test_streebog.py` checks that the two agree.
+`tests/mock/test_streebog.py` checks that the two agree.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from mock_esia.people.model import (
     AccountLevel,
     Contact,
     ContactType,
+    Gender,
     Kid,
     Persona,
     format_date,
@@ -69,7 +70,7 @@ class PersonFactory:
         """A confirmed adult with every document; presets take away from it."""
         fake = self.fake
         fake.seed_instance(seed)
-        gender = fake.random_element(("M", "F"))
+        gender: Gender = "M" if fake.random_element(("M", "F")) == "M" else "F"
         first, middle, last = fake.russian_name(gender, fake.last_name_male())
         birth = fake.birth_date(today, min_age, 75)
         return Persona(

@@ -37,6 +37,10 @@ def _check_date(value: str | None) -> str | None:
     return value
 
 
+Gender = Literal["M", "F"]
+AddressKind = Literal["PRG", "PLV"]  # registration, residence
+
+
 class AccountLevel(StrEnum):
     """ESIA's three account levels; only `confirmed` sets `trusted` and `is_tru`."""
 
@@ -149,7 +153,7 @@ class Contact(_Strict):
 
 class Address(_Strict):
     id: int
-    type: Literal["PRG", "PLV"]
+    type: AddressKind
     addressStr: str
     countryId: str = "RUS"
     zipCode: str | None = None
@@ -182,7 +186,7 @@ class Kid(_Strict):
     lastName: str
     middleName: str | None = None
     birthDate: str
-    gender: Literal["M", "F"]
+    gender: Gender
     snils: str | None = None
     inn: str | None = None
     documents: list[Document] = Field(default_factory=list)
@@ -209,7 +213,7 @@ class Persona(_Strict):
     middleName: str | None = None
     birthDate: str
     birthPlace: str | None = None
-    gender: Literal["M", "F"]
+    gender: Gender
     citizenship: str = "RUS"
     snils: str | None = None
     inn: str | None = None

@@ -12,7 +12,15 @@ import uuid
 from faker.providers import BaseProvider
 
 from mock_esia.people import numbers
-from mock_esia.people.model import Address, DocType, Document, Kid, format_date
+from mock_esia.people.model import (
+    Address,
+    AddressKind,
+    DocType,
+    Document,
+    Gender,
+    Kid,
+    format_date,
+)
 
 INSURERS = (
     "АО «СОГАЗ-Мед»",
@@ -138,7 +146,7 @@ class EsiaPersonProvider(BaseProvider):
         patronymic: str | None = None,
     ) -> Kid:
         """A child of 1 to 16 with a birth certificate and, unless told otherwise, a policy."""
-        gender = self.random_element(("M", "F"))
+        gender: Gender = "M" if self.random_element(("M", "F")) == "M" else "F"
         first, middle, last = self.russian_name(gender, family, patronymic)
         birth = self.birth_date(today, 1, 16)
         documents = [self.birth_certificate(kid_id * 10 + 1, birth)]
@@ -260,7 +268,7 @@ class EsiaPersonProvider(BaseProvider):
             firstName=translit(first_name).upper(),
         )
 
-    def esia_address(self, address_id: int, kind: str) -> Address:
+    def esia_address(self, address_id: int, kind: AddressKind) -> Address:
         _, region_name, city, _ = self.region()
         street = self.generator.street_title()
         house = str(self.random_int(1, 150))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hmac
 import math
+from typing import Unpack
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mock_esia.errors import Catalogue, EsiaError
+from mock_esia.errors import Catalogue, EsiaError, SendBack
 from mock_esia.people.model import Persona
 from mock_esia.relying_parties import SecretMode
 from mock_esia.request_limits import fields_within_limits, off_the_loop
@@ -30,7 +31,7 @@ def _mock(request: Request) -> MockEsia:
     return request.app.state.mock
 
 
-def check_timestamp(mock: MockEsia, value: str, **back: str | None) -> None:
+def check_timestamp(mock: MockEsia, value: str, **back: Unpack[SendBack]) -> None:
     try:
         moment = parse_timestamp(value)
     except ValueError:
@@ -86,7 +87,7 @@ async def _authorize(request: Request, generation: str, params: dict[str, str]) 
     if not mock.redirect_allowed(client, redirect_uri):
         raise EsiaError(Catalogue.REDIRECT_URI_NOT_ALLOWED, redirect_uri)
     state = params.get("state")
-    back = {"redirect_uri": redirect_uri, "state": state}
+    back: SendBack = {"redirect_uri": redirect_uri, "state": state}
 
     required = _REQUIRED + (("client_certificate_hash",) if generation == "v2" else ())
     if not params.get("response_type"):
@@ -250,7 +251,7 @@ async def login(request: Request) -> Response:
 
 
 def _after_login(request: Request, mock: MockEsia, auth: AuthRequest, persona: Persona) -> Response:
-    back = {"redirect_uri": auth.redirect_uri, "state": auth.state}
+    back: SendBack = {"redirect_uri": auth.redirect_uri, "state": auth.state}
     client = mock.resolve_client(auth.client_id)
     if client.require_confirmed_account and not persona.trusted:
         mock.store.drop_request(auth.id)

@@ -8,6 +8,9 @@ import pytest
 
 from esia_e2e.library.chromium import browser_version, launch_options, resolve_executable
 
+# Asks real browser binaries their version.
+pytestmark = pytest.mark.slow
+
 
 def _fake_browser(folder: Path, name: str) -> Path:
     path = folder / name

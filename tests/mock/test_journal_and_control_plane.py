@@ -81,6 +81,7 @@ def test_with_an_admin_token_the_admin_api_needs_it():
         assert httpx.get(f"{server.url}/aas/oauth2/v2/ac").status_code == 400  # not admin
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10"])  # noqa: S104 - what is refused
 def test_the_mock_refuses_to_serve_beyond_loopback_without_a_token(host):
     result = subprocess.run(

@@ -16,7 +16,10 @@ import pytest
 from gost_oracle import require_engine
 from processes import serve
 
-ROOT = Path(__file__).resolve().parent.parent
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 CLINIC = ROOT / "examples" / "clinic_portal"
 
 

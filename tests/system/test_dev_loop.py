@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
 pytest_plugins = ["pytester"]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _collect(*args: str) -> list[str]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Pytest runs of its own (pytester) with servers and browsers.
+pytestmark = pytest.mark.slow
+
 pytest_plugins = ["pytester"]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from esia_e2e.library.profile import REFERENCE_PROFILE, ProfileError, load_profile
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def variant(tmp_path: Path, old: str, new: str) -> Path:
@@ -104,6 +104,7 @@ def test_a_profile_that_is_not_toml_or_missing_is_a_readable_error(tmp_path):
         load_profile(tmp_path / "absent.toml")
 
 
+@pytest.mark.slow
 def test_a_bad_profile_stops_pytest_before_any_browser(tmp_path):
     path = variant(tmp_path, "loader = {", "spinner = {")
     done = run_catalogue(path)
@@ -111,6 +112,7 @@ def test_a_bad_profile_stops_pytest_before_any_browser(tmp_path):
     assert "locators.spinner" in done.stderr + done.stdout
 
 
+@pytest.mark.slow
 def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path):
     path = variant(
         tmp_path,
@@ -134,6 +136,7 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     assert elapsed < 180
 
 
+@pytest.mark.slow
 def test_the_preflight_stops_a_run_under_xdist_workers_with_the_same_code(tmp_path):
     """In a worker `pytest.exit` would look like a crash to xdist's controller (INTERNALERROR,
     exit 3): the stop travels as the first scenario's error instead, and comes out as 6."""
@@ -152,6 +155,7 @@ def test_the_preflight_stops_a_run_under_xdist_workers_with_the_same_code(tmp_pa
     assert conformance["totals"]["broken"] == 0
 
 
+@pytest.mark.slow
 def test_check_profile_names_the_wrong_locator_and_writes_a_screenshot(tmp_path):
     path = variant(
         tmp_path, 'logout = { role = "link", name = "Выйти" }', 'logout = { text = "Log off" }'

@@ -25,6 +25,9 @@ from esia_e2e.synthetic.runner import RunConfig, run_once
 from esia_e2e.synthetic.schedule import Schedule, parse_duration, webhook_alert
 from esia_e2e.synthetic.users import AccountsError, from_file, generated
 
+# Synthetic runs start browsers and processes.
+pytestmark = pytest.mark.slow
+
 
 def record(
     journey: str = "first_login",

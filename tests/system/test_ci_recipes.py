@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from installed import ALLURE, ROOT
 
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
 GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
 RECIPES = ROOT / "examples" / "ci"
 

@@ -20,6 +20,9 @@ from esia_e2e.synthetic.model import JourneyRecord, Verdict, run_verdict
 from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl
 from esia_e2e.synthetic.saturation import Sample, SaturationMonitor, judge_saturation
 
+# CPU burners and synthetic runs as processes.
+pytestmark = pytest.mark.slow
+
 T0 = 1_700_000_000.0
 
 

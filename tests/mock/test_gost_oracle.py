@@ -38,6 +38,9 @@ from esia_e2e.library.esia_flow import (
 from esia_e2e.portal.gost import generate as generate_portal_key
 from mock_esia.crypto import gost, pkcs7
 
+# OpenSSL's GOST engine, a process per signature.
+pytestmark = pytest.mark.slow
+
 REDIRECT = "http://127.0.0.1:9/callback"
 
 

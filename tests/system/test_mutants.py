@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import mutants  # noqa: E402
+
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
 
 PATCHES = sorted((ROOT / "tests" / "mutants").glob("*.patch"))
 

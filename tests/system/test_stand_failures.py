@@ -20,7 +20,10 @@ import pytest
 from gost_oracle import require_engine
 from processes import catalogue_with_plugin, serve
 
-ROOT = Path(__file__).resolve().parent.parent
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 CLINIC = ROOT / "examples" / "clinic_portal"
 # Two scenarios that both log in: the first one is broken by the stand, the second never runs.
 SELECTION = "unknown_login or wrong_password"
@@ -28,6 +31,7 @@ SELECTION = "unknown_login or wrong_password"
 STOPPER = """
 import contextlib, os, signal
 import pytest
+
 
 _done = []
 

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+# A third-party client installed into a venv of its own.
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ["esia-connector==0.16", "pyjwt<2", "requests", "pytz", "cryptography"]
-DRIVER = Path(__file__).resolve().parent / "third_party" / "esia_connector_login.py"
+DRIVER = Path(__file__).resolve().parents[1] / "third_party" / "esia_connector_login.py"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,9 @@ TWO_SCENARIOS = "unknown_login or wrong_password"
 PLANTED_FAILURE = """
 from playwright.sync_api import expect
 
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
 
 def test_the_cabinet_greets_a_patient_it_never_greets(page, portal_url, persona):
     patient = persona("verified")

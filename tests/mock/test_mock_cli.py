@@ -11,6 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+# `mock-esia serve` as a process.
+pytestmark = pytest.mark.slow
+
 
 def _start(*args: str) -> subprocess.Popen:
     return subprocess.Popen(

@@ -144,6 +144,7 @@ def gost_token_client(esia_admin) -> str:
     return client_id
 
 
+@pytest.mark.slow
 def test_gost_signed_tokens_verify_under_openssl_and_open_rest(
     esia_http, esia_admin, persona, gost_token_client, tmp_path
 ):

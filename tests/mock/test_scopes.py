@@ -9,7 +9,7 @@ from mock_esia.scopes import HELP_PAGE_SCOPES, SCOPES
 # The thirteen lines of «Предоставление прав доступа» copied from the portal's help page
 # (docs/help-page-login.txt), without the page's trailing icons.
 HELP_PAGE_RIGHTS = (
-    (Path(__file__).parent / "data" / "help_page_rights.txt").read_text().splitlines()
+    (Path(__file__).parents[1] / "data" / "help_page_rights.txt").read_text().splitlines()
 )
 
 

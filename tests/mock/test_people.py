@@ -35,6 +35,7 @@ def _all_policies(persona: Persona) -> list[str]:
     return [d.number for d in docs if d.type == DocType.MDCL_PLCY]
 
 
+@pytest.mark.slow
 def test_ten_thousand_people_carry_only_valid_numbers(ten_thousand):
     for persona in ten_thousand:
         for snils in [persona.snils, *(k.snils for k in persona.kids)]:
@@ -44,6 +45,7 @@ def test_ten_thousand_people_carry_only_valid_numbers(ten_thousand):
             assert numbers.is_valid_enp(enp), enp
 
 
+@pytest.mark.slow
 def test_ten_thousand_people_share_no_oid_and_no_login(ten_thousand):
     oids = [p.oid for p in ten_thousand]
     assert len(set(oids)) == len(oids)
@@ -51,6 +53,7 @@ def test_ten_thousand_people_share_no_oid_and_no_login(ten_thousand):
     assert len(set(keys)) == len(keys)
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_person_in_another_factory(ten_thousand):
     other = PersonFactory()
     for persona in ten_thousand[::997]:

@@ -9,7 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-LOCUSTFILE = str(Path(__file__).resolve().parent.parent / "synthetic" / "locustfile.py")
+import pytest
+
+# A Locust master and workers as processes.
+pytestmark = pytest.mark.slow
+
+LOCUSTFILE = str(Path(__file__).resolve().parents[2] / "synthetic" / "locustfile.py")
 
 
 def _free_port() -> int:

@@ -15,12 +15,16 @@ from pathlib import Path
 import pytest
 from processes import catalogue_with_plugin
 
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
 SELECTION = "unknown_login or wrong_password or first_login"
 # Tells the test, through a pipe it inherited, that the first scenario is in its call: the
 # test blocks on the pipe instead of polling, and the signal comes mid-run, not at a guess.
 MARKER = """
 import os
 import pytest
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item):
