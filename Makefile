@@ -73,7 +73,7 @@ MUTANTS ?= *
 mutants: setup
 	@$(VENV)/bin/python scripts/mutants.py --only '$(MUTANTS)'
 
-## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in the README.
+## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in docs/benchmarks.md.
 bench: setup
 	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
 

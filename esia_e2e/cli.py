@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from esia_e2e import __version__
+from esia_e2e.exit_codes import ExitCode
 
 
 def _run(argv: list[str]) -> int:
@@ -84,7 +85,10 @@ def usage() -> str:
         "commands:",
         *(f"  {name:<{width}}  {text}" for name, (_, text) in COMMANDS.items()),
         "",
-        "esia-e2e COMMAND --help tells more; exit codes: README, «Exit codes».",
+        "esia-e2e COMMAND --help tells more.",
+        "",
+        "exit codes of `run` (and of plain pytest with the plugin):",
+        *(f"  {code.value}  {code.meaning}" for code in ExitCode),
     ]
     return "\n".join(lines)
 

@@ -1,5 +1,5 @@
 """What a catalogue run's exit code means: one table, the same through `esia-e2e run` and
-plain `pytest` (README, "Exit codes").
+plain `pytest` (docs/ci.md, "Exit codes"; `esia-e2e --help` lists it).
 
 0–5 are pytest's own and keep pytest's meaning; 6 and 7 are ours, so that a CI job can tell a
 portal that changed, or a stand that went down, from a product defect (1) and from a defect of

@@ -6,7 +6,8 @@ Allure 2 CLI (from npm, pinned), never by a generator of our own.
     reports/allure-history/           Allure's trend data, carried into the next run's report
 
 Allure 2 writes history only in its multi-file mode, so that one is built too. A CI pipeline
-keeps `reports/allure-history/` between pipelines (README, "CI") to get the trend.
+keeps `reports/allure-history/` between pipelines (docs/ci.md, "CI recipes, run here") to get
+the trend.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ system browser (Debian's packages), since `playwright install` cannot download h
 Headless runs take Debian's `chromium-headless-shell` when it is installed, as Playwright itself
 does with its own `chromium_headless_shell` build: the full browser in its new headless mode
 draws every frame through a display compositor and a GPU process it does not need, and costs
-about twice the CPU per login (README, "Speed"). Headed runs take the full `chromium`.
+about twice the CPU per login (docs/benchmarks.md). Headed runs take the full `chromium`.
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     assert "Прогон: не выполнено: предпроверка" in conformance
     assert "[locators.patient_name]" in conformance
     assert "test_id='fio'" in output
-    # The time it took is printed (a figure for the README, not a race against this machine);
+    # The time it took is printed (a figure for the docs, not a race against this machine);
     # what matters here is that one mismatch ends the run instead of 23 scenarios of timeouts.
     assert "preflight took" in output
     assert "passed" not in output.splitlines()[-1]

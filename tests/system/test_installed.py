@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+# The tool as users run it: processes, the wheel, CI runners.
+pytestmark = pytest.mark.slow
+
 # Two scenarios, to keep this bounded: the whole catalogue runs in the repository's own run.
 TWO_SCENARIOS = "unknown_login or wrong_password"
 PLANTED_FAILURE = """
 from playwright.sync_api import expect
-
-# The tool as users run it: processes, the wheel, CI runners.
-pytestmark = pytest.mark.slow
 
 
 def test_the_cabinet_greets_a_patient_it_never_greets(page, portal_url, persona):
@@ -38,7 +38,7 @@ def test_the_wheel_installs_two_names_of_its_own_and_each_module_once(installed_
         name.split("/")[0] for name in names if ".dist-info/" in name
     }
     # Neither `esia_e2e` nor `mock_esia` is another PyPI distribution's import name; `fixtures`,
-    # `e2e`, `portal` and `synthetic` all are (README, "Installed names").
+    # `e2e`, `portal` and `synthetic` all are (docs/ci.md, "Installed names").
     assert top_level == {"esia_e2e", "mock_esia"}
     modules = [name for name in names if name.endswith(".py")]
     assert len(modules) == len(set(modules))

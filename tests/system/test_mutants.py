@@ -1,6 +1,6 @@
 """The mutation harness's own parts: every planted regression still applies to today's code
 (a stale patch would silently stop measuring), says what it breaks, and they cover both
-halves; the table and the score are computed as the README says."""
+halves; the table and the score are computed as docs/catalogue.md says."""
 
 from __future__ import annotations
 
