@@ -43,6 +43,16 @@ def test_simplified_account_is_refused_by_the_portal(page: Page, portal_profile,
     PortalErrorPage(page, portal_profile).expect_kind("simplified_account")
 
 
+@allure.story("Стандартная учётная запись")
+@allure.severity(allure.severity_level.CRITICAL)
+def test_a_standard_account_is_enough_to_reach_the_cabinet(page: Page, portal_profile, persona):
+    """The help page asks for «стандартную или подтвержденную учетную запись»: a standard
+    account (documents checked, identity not confirmed) logs in as a confirmed one does and
+    sees its own ФИО and policy in the cabinet; no portal may demand a confirmed one."""
+    patient = persona("standard")
+    first_login(page, patient, portal_profile)
+
+
 @allure.story("Первый вход: предоставление прав доступа")
 @allure.severity(allure.severity_level.BLOCKER)
 def test_first_login_of_verified_patient_grants_consent_and_reaches_cabinet(
