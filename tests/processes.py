@@ -4,13 +4,41 @@ plugin of the test's own."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def catalogue_size() -> int:
+    """How many scenarios the catalogue has — the M of «N из M» — as pytest collects them, so
+    that no test hard-codes a number the next scenario changes."""
+    with tempfile.TemporaryDirectory(prefix="esia-e2e-collect-") as scratch:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "e2e",
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--conformance-dir",
+                scratch,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return sum(1 for line in done.stdout.splitlines() if "::" in line)
 
 
 def serve(command: list[str], pattern: str = r"serving at (\S+)") -> tuple[subprocess.Popen, str]:
