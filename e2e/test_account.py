@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
 from esia_e2e.library.esia_expectations import consent_texts
-from esia_e2e.library.journeys import first_login, repeat_login, start_login
+from esia_e2e.library.journeys import first_login, repeat_login, start_login, start_login_again
 from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, PortalErrorPage
 
 pytestmark = [
@@ -113,6 +113,25 @@ def test_refused_consent_explains_why_the_rights_are_needed(page: Page, portal_p
     PortalErrorPage(page, portal_profile).expect_kind("consent_refused")
 
 
+@allure.story("После отказа права запрашиваются снова")
+@allure.severity(allure.severity_level.CRITICAL)
+def test_after_a_refusal_the_next_login_asks_for_the_rights_again(
+    page: Page, portal_profile, persona
+):
+    """The help page: the rights are granted with «Предоставить». A refusal grants nothing and
+    is not remembered as a grant: the next login asks for every right again, as on a first
+    login, and «Предоставить» then reaches the cabinet."""
+    patient = persona("verified")
+    start_login(page, portal_profile).log_in(patient.phone, patient.password)
+    EsiaConsentPage(page).deny()
+    with allure.step("Снова войти с главной страницы портала"):
+        start_login_again(page, patient, portal_profile)
+    consent = EsiaConsentPage(page)
+    consent.expect_rights(consent_texts(portal_profile.scopes))
+    consent.grant()
+    CabinetPage(page, portal_profile).expect_patient(patient)
+
+
 @allure.story("Не хватает данных в профиле Госуслуг")
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.parametrize(
@@ -144,6 +163,18 @@ def test_a_child_without_a_policy_is_a_warning_in_the_cabinet(page: Page, portal
     assert any(not _has_policy(kid) for kid in kids), "the preset must have a child without one"
     assert any(_has_policy(kid) for kid in kids), "the preset must have a child with a policy"
     first_login(page, patient, portal_profile).expect_children(kids)
+
+
+@allure.story("Детей нет")
+@allure.severity(allure.severity_level.NORMAL)
+@pytest.mark.claim("shows_children")
+def test_a_patient_without_children_sees_that_none_are_listed(page: Page, portal_profile, persona):
+    """The help page: the children's data is loaded at login. A patient with no children on
+    Gosuslugi sees nobody listed (no child of another patient, no empty row) and, where the
+    profile gives the portal's sentence for it, that sentence."""
+    patient = persona("verified")
+    assert not patient.kids, "the preset must have no children"
+    first_login(page, patient, portal_profile).expect_children([])
 
 
 def _has_policy(kid: dict) -> bool:

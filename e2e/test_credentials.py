@@ -82,13 +82,38 @@ def test_lockout_after_repeated_failures_shows_when_to_retry(page: Page, portal_
     login.expect_locked(until, read_at=(before, after + 60))
 
 
+@allure.story("Вход после окончания блокировки")
+@allure.severity(allure.severity_level.NORMAL)
+def test_the_patient_logs_in_once_the_lockout_ends(page: Page, portal_profile, persona, esia_clock):
+    """A lockout ends by itself: once its time has passed, the right password logs in, and the
+    count of attempts starts afresh (a wrong one leaves all but one). The mock's clock is
+    moved back before the lockout and forward after it, so nobody waits fifteen minutes."""
+    patient = persona("verified")
+    login = start_login(page, portal_profile)  # on the right time: ESIA checks the portal's
+    with allure.step("Часы тестового двойника: блокировка закончится ещё до «сейчас»"):
+        esia_clock.set_clock(offset_seconds=-(LOCKOUT_SECONDS + 120))
+    for attempt in range(1, LOCKOUT_THRESHOLD):
+        login.log_in(patient.phone, f"Esia-wrong-{attempt}")
+        login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - attempt)
+    login.log_in(patient.phone, "Esia-wrong-last")
+    login.expect_locked_now()
+    with allure.step("Время блокировки прошло"):
+        esia_clock.set_clock(offset_seconds=0)
+    login = start_login(page, portal_profile)
+    login.log_in(patient.phone, "Esia-wrong-after")
+    login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - 1)
+    login.log_in(patient.phone, patient.password)
+    EsiaConsentPage(page).grant()
+    CabinetPage(page, portal_profile).expect_patient(patient)
+
+
 @allure.story("Восстановление пароля")
 @allure.severity(allure.severity_level.CRITICAL)
 def test_password_recovery_end_to_end(
     page: Page, portal_profile, persona, esia_admin, report_secrets
 ):
     """A patient who forgot the password follows «Восстановить пароль», gets a code by SMS,
-    sets a new password and logs in with it."""
+    sets a new password; from then on the old password is wrong and the new one logs in."""
     patient = persona("verified")
     new_password = "Novyi-Parol-2026"
     report_secrets.append(new_password)
@@ -101,6 +126,9 @@ def test_password_recovery_end_to_end(
         report_secrets.append(code)
     recovery.set_new_password(code, new_password)
     login.expect_password_changed_notice()
+    with allure.step("Старый пароль больше не подходит"):
+        login.log_in(patient.phone, patient.password)
+        login.expect_wrong_password(patient.phone, attempts_left=LOCKOUT_THRESHOLD - 1)
     login.log_in(patient.phone, new_password)
     EsiaConsentPage(page).grant()
     CabinetPage(page, portal_profile).expect_patient(patient)

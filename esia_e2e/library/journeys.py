@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from esia_e2e.library.esia_expectations import LOCKOUT_THRESHOLD
 from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
@@ -42,6 +42,25 @@ def start_login(page: Page, profile: Profile, step: StepRecorder = no_steps) -> 
         home.start_login()
         login.expect_shown()
     return login
+
+
+def start_login_again(
+    page: Page, patient: TestPersona, profile: Profile, step: StepRecorder = no_steps
+) -> None:
+    """Portal home → «Войти через Госуслуги» once more, after a login that ended without the
+    cabinet: Gosuslugi asks for the password unless its own session (SSO) is still alive, as
+    after a refused consent — either is right, so the password is typed only when asked."""
+    home = PortalHomePage(page, profile)
+    login = EsiaLoginPage(page)
+    consent = EsiaConsentPage(page)
+    with step("portal home"):
+        home.open()
+    with step("redirect to ESIA"):
+        home.start_login()
+        expect(login.heading.or_(consent.heading)).to_be_visible()
+    if login.heading.is_visible():
+        login.expect_shown()
+        login.log_in(patient.login, patient.password)
 
 
 def _logged_in(

@@ -19,6 +19,8 @@ class CabinetPage:
         self.policy = self._optional(found.policy_number)
         self.snils = self._optional(found.snils)
         self.birth_date = self._optional(found.birth_date)
+        self.insurer = self._optional(found.insurer)
+        self.error_page = found.error_page.resolve(page)
         self.loader = self._optional(found.loader)
         self.children = self._optional(found.child)
         self.reload_message = self._optional(found.reload_message)
@@ -35,9 +37,11 @@ class CabinetPage:
         return locator
 
     def expect_patient(self, patient: TestPersona) -> None:
-        """The patient's own data as the cabinet shows it, each value from the persona the test
-        created (ESIA's writing): the ФИО, and where the profile locates them the OMS policy,
-        the SNILS and the birth date."""
+        """The whole cabinet as the patient reads it, each value from the persona the test
+        created (ESIA's writing): the ФИО and, where the profile locates them, the OMS policy
+        and its insurer, the SNILS, the birth date and the children (how many; «no children»
+        said when there are none) — and nothing that belongs to another moment: no loader
+        after the data, no reload message, no error page."""
         full_name = self.profile.patient_name(patient.raw)
         with allure.step("В личном кабинете показаны ФИО и данные пациента"):
             expect(self.page).to_have_url(self.profile.cabinet_url)
@@ -46,12 +50,40 @@ class CabinetPage:
             policy = patient.document("MDCL_PLCY")
             if self.policy is not None and policy is not None:
                 self.expect_policy(policy["number"])
+            if self.insurer is not None and policy is not None and policy.get("medicalOrg"):
+                expect(self.insurer).to_have_text(policy["medicalOrg"], ignore_case=True)
             if self.snils is not None and patient.raw.get("snils"):
                 expect(self.snils).to_have_text(patient.raw["snils"])
             if self.birth_date is not None and patient.raw.get("birthDate"):
                 expect(self.birth_date).to_have_text(patient.raw["birthDate"])
-            if self.loader is not None:
-                expect(self.loader).to_be_hidden()
+            if self.children is not None and self.profile.claims_("shows_children"):
+                self._expect_children_count(patient.kids)
+        self.expect_nothing_of_other_moments()
+
+    def _expect_children_count(self, kids: list[dict]) -> None:
+        items = self._needed(self.children, "child")
+        expect(items, "children listed").to_have_count(len(kids))
+        said = self.profile.texts.no_children
+        if not kids and said:
+            with allure.step(f"Детей нет, и кабинет говорит: «{said}»"):
+                expect(self.page.locator("body")).to_contain_text(
+                    said, ignore_case=True, use_inner_text=True
+                )
+
+    def expect_nothing_of_other_moments(self) -> None:
+        """What must be gone once the data is shown: the loader, the reload message (also after
+        a reload recovered), any error page of the portal."""
+        with allure.step("Нет загрузки, сообщения об ошибке загрузки и страницы ошибки"):
+            for locator, what in (
+                (self.loader, "the loader"),
+                (self.reload_message, "the reload message"),
+                (self.error_page, "an error page"),
+            ):
+                if locator is not None:
+                    expect(locator.filter(visible=True), f"{what} beside the data").to_have_count(0)
+            for kind, spec in self.profile.errors.items():
+                shown = spec.recognise.resolve(self.page).filter(visible=True)
+                expect(shown, f"the «{kind}» page beside the data").to_have_count(0)
 
     def expect_policy(self, number: str) -> None:
         with allure.step("Показан номер полиса ОМС"):
@@ -64,7 +96,7 @@ class CabinetPage:
         without one, the warning (and never both, never the wrong child's)."""
         with allure.step(f"Показаны дети ({len(kids)}) и их полисы ОМС"):
             items = self._needed(self.children, "child")
-            expect(items).to_have_count(len(kids))
+            self._expect_children_count(kids)
             for kid in kids:
                 self._expect_child(items, kid)
 

@@ -1,34 +1,59 @@
 from __future__ import annotations
 
+import re
+
 import allure
 from playwright.sync_api import Page, expect
 
+from esia_e2e.library.pages.aria import expect_main
+
+CONSENT_HEADING = "Предоставление прав доступа"
+_PAGE = (
+    f'- heading "{CONSENT_HEADING}" [level=1]',
+    "- paragraph: /.+ запрашивает следующие права:/",
+    "- list",
+    '- button "Предоставить"',
+    '- button "Отказать"',
+)
+NEW_BADGE = "новое"
+
 
 class EsiaConsentPage:
-    """«Предоставление прав доступа»: one line per requested right."""
+    """«Предоставление прав доступа»: one line per requested right, «Предоставить», «Отказать»
+    — and nothing else on the page (the help page's screenshot has no other control)."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.heading = page.get_by_role("heading", name="Предоставление прав доступа")
+        self.heading = page.get_by_role("heading", name=CONSENT_HEADING)
         self.rights = page.get_by_test_id("consent-scope")
         self.grant_button = page.get_by_role("button", name="Предоставить")
         self.deny_button = page.get_by_role("button", name="Отказать")
 
+    def expect_shown(self) -> None:
+        expect(self.heading).to_be_visible()
+        expect_main(self.page, *_PAGE)
+
     def expect_rights(self, texts: list[str]) -> None:
-        with allure.step(f"Запрошены права доступа ({len(texts)})"):
-            expect(self.heading).to_be_visible()
-            expect(self.rights).to_have_text(texts)
+        """Exactly these rights, in any order, each once, each without the «новое» mark (on a
+        first request every right is new, so none is singled out)."""
+        with allure.step(f"Запрошены права доступа ({len(texts)}), и только они"):
+            self.expect_shown()
+            expect(self.rights).to_have_count(len(texts))
+            for text in texts:
+                line = self.rights.filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
+                expect(line, f"the right «{text}»").to_have_count(1)
 
     def expect_new_rights(self, scopes: list[str]) -> None:
         with allure.step(f"Новыми отмечены только права: {', '.join(scopes)}"):
-            expect(self.heading).to_be_visible()
+            self.expect_shown()
             expect(
                 self.page.locator('[data-testid="consent-scope"][data-new="true"]')
             ).to_have_count(len(scopes))
+            expect(self.rights.filter(has_text=NEW_BADGE)).to_have_count(len(scopes))
             for scope in scopes:
-                expect(self.page.locator(f'[data-scope="{scope}"]')).to_have_attribute(
-                    "data-new", "true"
-                )
+                line = self.page.locator(f'[data-scope="{scope}"]')
+                expect(line).to_have_attribute("data-new", "true")
+                expect(line).to_contain_text(NEW_BADGE)
 
     def grant(self) -> None:
         with allure.step("Нажать «Предоставить»"):

@@ -5,17 +5,44 @@ import re
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.library.esia_expectations import minutes_until, moscow_minutes, one_of
+from esia_e2e.library.esia_expectations import (
+    LOGIN_HEADING,
+    PASSWORD_CHANGED,
+    UNKNOWN_LOGIN,
+    minutes_until,
+    moscow_minutes,
+    one_of,
+    wrong_password_message,
+)
+from esia_e2e.library.pages.aria import expect_main, pattern, quoted
 from esia_e2e.library.personas import mask
+
+# The lines every login page has; the page's own message goes between them.
+_HEAD = (f"- heading {quoted(LOGIN_HEADING)} [level=1]", "- paragraph: /для продолжения в «.+»/")
+_LOGIN_LABEL = "Телефон / Email / СНИЛС"
+
+
+def _form(login: str | None) -> tuple[str, ...]:
+    typed = f": {quoted(login)}" if login else ""
+    return (
+        f"- text: {_LOGIN_LABEL}",
+        f"- textbox {quoted(_LOGIN_LABEL)}{typed}",
+        "- text: Пароль",
+        '- textbox "Пароль"',
+        '- button "Войти"',
+        "- paragraph:",
+        '  - link "Восстановить пароль"',
+    )
 
 
 class EsiaLoginPage:
-    """The mock ESIA's login page; its `data-testid`s are the mock's automation contract."""
+    """The mock ESIA's login page; its `data-testid`s are the mock's automation contract. Each
+    `expect_*` reads the whole form: the one message this moment has and no other."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.heading = page.get_by_role("heading", name="Вход", exact=True)
-        self.login_input = page.get_by_label("Телефон / Email / СНИЛС")
+        self.heading = page.get_by_role("heading", name=LOGIN_HEADING, exact=True)
+        self.login_input = page.get_by_label(_LOGIN_LABEL)
         self.password_input = page.get_by_label("Пароль")
         self.submit = page.get_by_role("button", name="Войти")
         self.error = page.get_by_test_id("login-error")
@@ -25,8 +52,11 @@ class EsiaLoginPage:
         self.notice = page.get_by_test_id("login-notice")
 
     def expect_shown(self) -> None:
-        with allure.step("Открылась страница входа Госуслуг"):
+        with allure.step("Открылась страница входа Госуслуг: пустая форма, без сообщений"):
             expect(self.heading).to_be_visible()
+            expect_main(self.page, *_HEAD, *_form(None))
+            expect(self.login_input).to_have_value("")
+            expect(self.password_input).to_have_value("")
 
     def log_in(self, login: str, password: str) -> None:
         # Logins are personal data and passwords are secrets: neither goes into the report.
@@ -37,15 +67,29 @@ class EsiaLoginPage:
 
     def expect_wrong_password(self, login: str, attempts_left: int) -> None:
         with allure.step(f"Неверный пароль, осталось попыток: {attempts_left}; логин сохранён"):
-            expect(self.error).to_have_text(
-                f"Неверный логин или пароль. Осталось попыток: {attempts_left}."
+            expect(self.error).to_have_text(wrong_password_message(attempts_left))
+            expect_main(
+                self.page,
+                *_HEAD,
+                f"- alert: {quoted(wrong_password_message(attempts_left))}",
+                *_form(login),
             )
-            expect(self.login_input).to_have_value(login)
+            expect(self.password_input).to_have_value("")
 
     def expect_unknown_login(self) -> None:
         with allure.step("Госуслуги не нашли пользователя и предлагают зарегистрироваться"):
             expect(self.error).to_contain_text("не найден")
-            expect(self.registration).to_be_visible()
+            expect_main(
+                self.page,
+                *_HEAD,
+                "- alert:",
+                f"  - text: {pattern(UNKNOWN_LOGIN)}",
+                "  - paragraph:",
+                "    - text: /нет учётной записи/",
+                '    - link "зарегистрируйтесь на Госуслугах"',
+                "    - text: .",
+                *_form(None),
+            )
 
     def expect_locked(self, until: tuple[float, float], read_at: tuple[float, float]) -> None:
         """The lockout's end as the patient reads it: the minutes left and the Moscow time,
@@ -60,11 +104,19 @@ class EsiaLoginPage:
                     rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
                 )
             )
+            expect(self.error).not_to_contain_text("Осталось попыток")
+
+    def expect_locked_now(self) -> None:
+        """Locked, whatever the moment: for scenarios that move the mock's clock."""
+        with allure.step("Учётная запись временно заблокирована"):
+            expect(self.error).to_contain_text("временно заблокирована")
+            expect(self.lockout).to_contain_text("Повторите попытку через")
 
     def open_recovery(self) -> None:
         with allure.step("Нажать «Восстановить пароль»"):
             self.recovery.click()
 
     def expect_password_changed_notice(self) -> None:
-        with allure.step("Госуслуги сообщают, что пароль изменён"):
+        with allure.step("Госуслуги сообщают, что пароль изменён; форма входа пуста"):
             expect(self.notice).to_be_visible()
+            expect_main(self.page, *_HEAD, f"- status: {pattern(PASSWORD_CHANGED)}", *_form(None))

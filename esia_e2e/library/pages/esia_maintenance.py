@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-import re
-
 import allure
 from playwright.sync_api import Page, expect
 
 from esia_e2e.library.esia_expectations import moscow_minutes, one_of
+from esia_e2e.library.pages.aria import expect_main, pattern
 
 
 class EsiaMaintenancePage:
-    """«Технические работы» as the mock shows it on user-facing routes."""
+    """«Технические работы» as the mock shows it on user-facing routes: the heading and one
+    alert — the message and either the expected end (Moscow time) or «try later»; no form."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -24,9 +24,17 @@ class EsiaMaintenancePage:
             expect(self.heading).to_be_visible()
             expect(self.message).to_contain_text("технические работы")
             if ends_between is None:
-                return
-            ends = moscow_minutes(*ends_between)
-            with allure.step(f"Ожидаемое окончание работ: {ends[-1]} (МСК)"):
-                expect(self.ends).to_have_text(
-                    re.compile(rf"Ожидаемое время окончания работ: {one_of(ends)} \(МСК\)\.")
+                when = "- paragraph"
+            else:
+                ends = moscow_minutes(*ends_between)
+                when = "- paragraph: " + pattern(
+                    rf"Ожидаемое время окончания работ: {one_of(ends)} \(МСК\)\."
                 )
+            expect_main(
+                self.page,
+                '- heading "Технические работы" [level=1]',
+                "- alert:",
+                "  - /children: equal",
+                "  - paragraph: /технические работы/",
+                f"  {when}",
+            )

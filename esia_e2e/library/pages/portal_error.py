@@ -5,13 +5,16 @@ import time
 import allure
 from playwright.sync_api import Page, expect
 
+from esia_e2e.library.error_kinds import kind_name
 from esia_e2e.library.profile import Profile
 
 
 class PortalErrorPage:
     """The portal's error pages, each recognised and read as the profile's `[errors.KIND]`
-    says: the recognising element must be visible, and every text of `says` must be on the
-    page as the patient sees it (innerText: hidden text does not count), in any case."""
+    says — and read as a whole, as the patient reads it: the recognising element visible,
+    every text of `says` on the page (innerText: hidden text does not count; any case), none of
+    `never_says`, no other error page's element and no cabinet beside it. A page that names the
+    wrong cause while keeping the right element is a wrong page."""
 
     def __init__(self, page: Page, profile: Profile) -> None:
         self.page = page
@@ -21,7 +24,7 @@ class PortalErrorPage:
         """`deadline` (a `time.monotonic()` moment): the promise of "not a hang" — the page
         must be there by then, counting the time the click that led here already took."""
         spec = self.profile.error(kind)
-        with allure.step(f"Портал объясняет причину: {kind}"):
+        with allure.step(f"Портал объясняет причину: {kind_name(kind)}"):
             timeout = None
             if deadline is not None:
                 left = deadline - time.monotonic()
@@ -35,3 +38,16 @@ class PortalErrorPage:
             body = self.page.locator("body")
             for text in spec.says:
                 expect(body).to_contain_text(text, ignore_case=True, use_inner_text=True)
+            self._expect_nothing_else(kind)
+
+    def _expect_nothing_else(self, kind: str) -> None:
+        with allure.step("На странице нет ничего, что говорит о другой причине или о входе"):
+            body = self.page.locator("body")
+            for text in self.profile.error(kind).never_says:
+                expect(body).not_to_contain_text(text, ignore_case=True, use_inner_text=True)
+            for other, spec in self.profile.errors.items():
+                if other != kind:
+                    shown = spec.recognise.resolve(self.page).filter(visible=True)
+                    expect(shown, f"the page is also «{other}»").to_have_count(0)
+            name = self.profile.locators.patient_name.resolve(self.page).filter(visible=True)
+            expect(name, "the cabinet is shown with the error").to_have_count(0)
