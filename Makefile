@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz mutants clean
+.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz model-explore mutants clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -66,6 +66,12 @@ flake-check: setup
 FUZZ_EXAMPLES ?= 200
 fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_fuzz.py tests/mock/test_hostile_input.py -q $(PYTEST_ARGS)
+
+## make model-explore N=200: the model-based login journeys (tests/mock/test_login_model.py) with
+## N fresh random sequences instead of make test's 12 seeded ones.
+N ?= 200
+model-explore: setup
+	LOGIN_MODEL_EXAMPLES=$(N) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_login_model.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## make mutants: the catalogue against each planted regression of tests/mutants/ (a scratch copy,
 ## serially); prints the table and the score, writes reports/mutants.md. MUTANTS= selects by glob.
