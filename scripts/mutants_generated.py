@@ -1,0 +1,150 @@
+"""`make mutants-generated N=24 SEED=1`: the catalogue's catching power on mutants nobody wrote.
+
+N mutants are drawn with SEED from every mutation point of `portal/` and `mock_esia/`
+(`generated_mutants.py`: its operators and ids), half from each. Each is judged in a scratch
+copy of the working tree, as `make mutants` judges the curated ones:
+- a portal mutant by the catalogue (`pytest e2e -x`) — the portal is what the catalogue tests;
+- a mock mutant by the fast `tests/` (`-m "not e2e and not slow"`), then, if it survives them,
+  by the catalogue — the mock is tested by both.
+A survivor listed in `tests/mutants/equivalent.toml` (by id, with the reason it changes no
+behaviour a patient or a portal can observe) is reported as equivalent and left out of the
+score; every other survivor counts against it. The report: `reports/mutants-generated.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from generated_mutants import Mutation, all_mutations, sample
+from mutants import NOTICED, ROOT, check_isolation, project_files, run_pytest, scratch_copy
+
+EQUIVALENT = ROOT / "tests" / "mutants" / "equivalent.toml"
+CATALOGUE = ["e2e", "-x", "-n", "2"]
+FAST_TESTS = ["tests", "-m", "not e2e and not slow", "-x", "-n", "2"]
+
+
+@dataclasses.dataclass
+class Judged:
+    mutation: Mutation
+    verdict: str  # killed | survived | equivalent | error
+    by: str
+    seconds: float
+
+
+def equivalents(path: Path = EQUIVALENT) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {key: str(entry.get("reason", "")) for key, entry in data.items()}
+
+
+def judge(mutation: Mutation, files: list[str], scratch: Path, known: dict[str, str]) -> Judged:
+    started = time.monotonic()
+    tree = scratch_copy(files, scratch / "tree")
+    target = tree / mutation.path
+    target.write_text(mutation.apply(target.read_text(encoding="utf-8")), encoding="utf-8")
+    runs = [("tests/", FAST_TESTS), ("the catalogue", CATALOGUE)]
+    if mutation.area == "portal":
+        runs = runs[1:]
+    for name, args in runs:
+        code, failed = run_pytest(tree, args, scratch / "junit.xml")
+        if code == -1:
+            return Judged(mutation, "killed", f"{name}: the time limit", time.monotonic() - started)
+        if code in NOTICED:
+            by = f"{name}: {failed or NOTICED[code]}"
+            return Judged(mutation, "killed", by, time.monotonic() - started)
+        if code in (2, 3):  # the baseline was green: the mutant stopped the run itself
+            by = f"{name}: the run could not go on (pytest exit code {code})"
+            return Judged(mutation, "killed", by, time.monotonic() - started)
+        if code != 0:
+            return Judged(mutation, "error", f"{name}: pytest exit code {code}", 0.0)
+    seconds = time.monotonic() - started
+    if mutation.id in known:
+        return Judged(mutation, "equivalent", known[mutation.id], seconds)
+    return Judged(mutation, "survived", "", seconds)
+
+
+def score(judged: list[Judged]) -> tuple[int, int]:
+    counted = [j for j in judged if j.verdict in ("killed", "survived")]
+    return sum(j.verdict == "killed" for j in counted), len(counted)
+
+
+def report(judged: list[Judged], seed: int, minutes: float) -> str:
+    lines = [
+        "| id | area | mutation | verdict | killed by / why equivalent | s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for j in judged:
+        what = j.mutation.describe().replace("|", "\\|")
+        lines.append(
+            f"| {j.mutation.id} | {j.mutation.area} | {what} | {j.verdict} | {j.by} "
+            f"| {j.seconds:.0f} |"
+        )
+    parts = []
+    for area in ("portal", "mock"):
+        killed, counted = score([j for j in judged if j.mutation.area == area])
+        if counted:
+            parts.append(f"{area}: {killed} of {counted} ({100 * killed / counted:.1f} %)")
+    killed, counted = score(judged)
+    total = 100 * killed / counted if counted else 0.0
+    equivalent = sum(j.verdict == "equivalent" for j in judged)
+    return (
+        "\n".join(lines)
+        + f"\n\nGenerated mutants, seed {seed}: {killed} of {counted} killed ({total:.1f} %); "
+        + "; ".join(parts)
+        + f"; {equivalent} equivalent (left out, reasons above); {minutes:.1f} min in all.\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="make mutants-generated", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("-n", "--count", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--list", action="store_true", help="print the sample and stop")
+    parser.add_argument("--report", type=Path, default=ROOT / "reports" / "mutants-generated.md")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        print("mutants-generated: N must be 1 or more", file=sys.stderr)
+        return 2
+    chosen = sample(all_mutations(ROOT), args.count, args.seed)
+    if args.list:
+        for mutation in chosen:
+            print(mutation.id, mutation.describe())
+        return 0
+    known = equivalents()
+    files = project_files()
+    began = time.monotonic()
+    judged: list[Judged] = []
+    with tempfile.TemporaryDirectory(prefix="esia-e2e-generated-") as folder:
+        scratch = Path(folder)
+        tree = scratch_copy(files, scratch / "tree")
+        check_isolation(tree)
+        code, failed = run_pytest(tree, CATALOGUE, scratch / "junit.xml")
+        if code != 0:
+            print(f"mutants-generated: the baseline is red ({failed or code})", file=sys.stderr)
+            return 2
+        for number, mutation in enumerate(chosen, 1):
+            result = judge(mutation, files, scratch, known)
+            judged.append(result)
+            print(
+                f"[{number}/{len(chosen)}] {mutation.id} {mutation.describe()}: {result.verdict}"
+                f"{' — ' + result.by if result.by else ''} ({result.seconds:.0f} s)",
+                flush=True,
+            )
+    text = report(judged, args.seed, (time.monotonic() - began) / 60)
+    print("\n" + text)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text("# Generated mutants: the catalogue and tests/ against them\n\n" + text)
+    return 2 if any(j.verdict == "error" for j in judged) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
