@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz model-explore mutants mutants-generated clean
+.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz e2e-explore model-explore mutants mutants-generated clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -67,11 +67,15 @@ FUZZ_EXAMPLES ?= 200
 fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_fuzz.py tests/mock/test_hostile_input.py -q $(PYTEST_ARGS)
 
+## make e2e-explore N=20: the model-based browser journeys (e2e/test_explore.py) with N random seeds
+## instead of the catalogue's three fixed ones; a failure prints the shortest failing sequence.
+e2e-explore: setup
+	@$(VENV)/bin/esia-e2e run -- -k random_journey --explore $(or $(N),20) $(PYTEST_ARGS)
+
 ## make model-explore N=200: the model-based login journeys (tests/mock/test_login_model.py) with
 ## N fresh random sequences instead of make test's 12 seeded ones.
-N ?= 200
 model-explore: setup
-	LOGIN_MODEL_EXAMPLES=$(N) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_login_model.py -q -p no:cacheprovider $(PYTEST_ARGS)
+	LOGIN_MODEL_EXAMPLES=$(or $(N),200) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_login_model.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## make mutants-generated N=24 SEED=1: mutants drawn with a seed from every mutation point of the
 ## portal and the mock (scripts/generated_mutants.py), judged by the catalogue (+ tests/ for the

@@ -176,6 +176,7 @@ def _constant_mutations(node: ast.Constant) -> Iterator[tuple[str, ast.AST, str]
         word = _WORD.search(value)
         if word:
             shorter = (value[: word.start()] + value[word.end() :]).replace("  ", " ")
+            shorter = shorter.lstrip(" ") if word.start() == 0 else shorter
             yield "text", node, repr(shorter)
 
 

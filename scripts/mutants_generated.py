@@ -56,7 +56,7 @@ def judge(mutation: Mutation, files: list[str], scratch: Path, known: dict[str, 
         code, failed = run_pytest(tree, args, scratch / "junit.xml")
         if code == -1:
             return Judged(mutation, "killed", f"{name}: the time limit", time.monotonic() - started)
-        if code in NOTICED:
+        if failed or code in NOTICED:  # with -x under xdist a failure may end as code 2
             by = f"{name}: {failed or NOTICED[code]}"
             return Judged(mutation, "killed", by, time.monotonic() - started)
         if code in (2, 3):  # the baseline was green: the mutant stopped the run itself

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
-from login_model import Answer, LoginModel
 
 from esia_e2e.library.esia_flow import AuthorizeParams, esia_timestamp, exchange, query_of
+from esia_e2e.library.login_model import Answer, LoginModel
 from mock_esia.admin_client import AdminClient
 
 EXAMPLES = int(os.environ.get("LOGIN_MODEL_EXAMPLES", "12"))

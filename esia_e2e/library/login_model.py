@@ -37,7 +37,7 @@ SLACK_SECONDS = 15
 class Answer(Enum):
     LOGIN_FORM = "the login form"
     UNKNOWN_LOGIN = "«login not found» with the registration link"
-    WRONG_PASSWORD = "«wrong password», with the attempts left"
+    WRONG_PASSWORD = "«wrong password», with the attempts left"  # noqa: S105  # not a secret
     LOCKED = "«temporarily locked»"
     CONSENT = "the consent page"
     CODE = "back to the portal with a code"
