@@ -77,11 +77,11 @@ e2e-explore: setup
 model-explore: setup
 	LOGIN_MODEL_EXAMPLES=$(or $(N),200) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_login_model.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
-## make mutants-generated N=24 SEED=1: mutants drawn with a seed from every mutation point of the
+## make mutants-generated N=20 SEED=1: mutants drawn with a seed from every mutation point of the
 ## portal and the mock (scripts/generated_mutants.py), judged by the catalogue (+ tests/ for the
-## mock); writes reports/mutants-generated.md. About a minute per mutant on 2 cores.
+## mock); writes reports/mutants-generated.md. About 80 s per mutant on 2 cores.
 mutants-generated: setup
-	@$(VENV)/bin/python scripts/mutants_generated.py --count $(or $(N_MUTANTS),24) --seed $(or $(SEED),1)
+	@$(VENV)/bin/python scripts/mutants_generated.py --count $(or $(N),20) --seed $(or $(SEED),1)
 
 ## make mutants: the catalogue against each planted regression of tests/mutants/ (a scratch copy,
 ## serially); prints the table and the score, writes reports/mutants.md. MUTANTS= selects by glob.

@@ -165,17 +165,5 @@ def test_a_child_without_a_policy_is_a_warning_in_the_cabinet(page: Page, portal
     first_login(page, patient, portal_profile).expect_children(kids)
 
 
-@allure.story("Детей нет")
-@allure.severity(allure.severity_level.NORMAL)
-@pytest.mark.claim("shows_children")
-def test_a_patient_without_children_sees_that_none_are_listed(page: Page, portal_profile, persona):
-    """The help page: the children's data is loaded at login. A patient with no children on
-    Gosuslugi sees nobody listed (no child of another patient, no empty row) and, where the
-    profile gives the portal's sentence for it, that sentence."""
-    patient = persona("verified")
-    assert not patient.kids, "the preset must have no children"
-    first_login(page, patient, portal_profile).expect_children([])
-
-
 def _has_policy(kid: dict) -> bool:
     return any(doc["type"] == "MDCL_PLCY" for doc in kid.get("documents", []))

@@ -101,7 +101,9 @@ def apply(patch: Path, tree: Path) -> str | None:
     return None if done.returncode == 0 else done.stderr.decode().strip()
 
 
-def run_pytest(tree: Path, args: list[str], report: Path) -> tuple[int, str]:
+def run_pytest(
+    tree: Path, args: list[str], report: Path, limit: float = RUN_LIMIT_SECONDS
+) -> tuple[int, str]:
     """One pytest run inside the scratch copy: its code wins over the editable install, laid
     out under the installed names (a plain PYTHONPATH=tree would find `esia_e2e.portal` in the
     checkout through the editable install's mapping)."""
@@ -124,9 +126,7 @@ def run_pytest(tree: Path, args: list[str], report: Path) -> tuple[int, str]:
         f"--junitxml={report}",
     ]
     try:
-        done = subprocess.run(
-            command, cwd=tree, env=env, capture_output=True, timeout=RUN_LIMIT_SECONDS
-        )
+        done = subprocess.run(command, cwd=tree, env=env, capture_output=True, timeout=limit)
     except subprocess.TimeoutExpired:
         return -1, ""
     return done.returncode, first_failure(report)

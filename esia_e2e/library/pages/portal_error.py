@@ -13,7 +13,8 @@ class PortalErrorPage:
     """The portal's error pages, each recognised and read as the profile's `[errors.KIND]`
     says — and read as a whole, as the patient reads it: the recognising element visible,
     every text of `says` on the page (innerText: hidden text does not count; any case), none of
-    `never_says`, no other error page's element and no cabinet beside it. A page that names the
+    `never_says` and none of what only another kind's page says, no other error page's element
+    and no cabinet beside it. A page that names the
     wrong cause while keeping the right element is a wrong page."""
 
     def __init__(self, page: Page, profile: Profile) -> None:
@@ -40,10 +41,26 @@ class PortalErrorPage:
                 expect(body).to_contain_text(text, ignore_case=True, use_inner_text=True)
             self._expect_nothing_else(kind)
 
+    def _not_said_here(self, kind: str) -> list[str]:
+        """`never_says`, and the words that name exactly one other situation: a text in one other
+        kind's `says` only (a phrase several pages share, e.g. «Что сделать», names none)."""
+        owners: dict[str, set[str]] = {}
+        for other, spec in self.profile.errors.items():
+            for text in spec.says:
+                owners.setdefault(text.casefold(), set()).add(other)
+        specific = [
+            text
+            for other, spec in self.profile.errors.items()
+            if other != kind
+            for text in spec.says
+            if owners[text.casefold()] == {other}
+        ]
+        return [*self.profile.error(kind).never_says, *dict.fromkeys(specific)]
+
     def _expect_nothing_else(self, kind: str) -> None:
         with allure.step("На странице нет ничего, что говорит о другой причине или о входе"):
             body = self.page.locator("body")
-            for text in self.profile.error(kind).never_says:
+            for text in self._not_said_here(kind):
                 expect(body).not_to_contain_text(text, ignore_case=True, use_inner_text=True)
             for other, spec in self.profile.errors.items():
                 if other != kind:
