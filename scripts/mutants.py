@@ -12,10 +12,12 @@ Before the mutants, the unchanged copy must pass: a red baseline would "kill" ev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import fnmatch
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,11 +127,25 @@ def run_pytest(
         "addopts=--strict-markers",
         f"--junitxml={report}",
     ]
-    try:
-        done = subprocess.run(command, cwd=tree, env=env, capture_output=True, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return -1, ""
-    return done.returncode, first_failure(report)
+    # Its own session, so that a run past the limit is stopped whole: pytest-xdist's workers,
+    # the servers and browsers they started (killing pytest alone left a hung mutant's workers
+    # busy on both cores, and the next baseline failed for want of CPU).
+    with subprocess.Popen(
+        command,
+        cwd=tree,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    ) as run:
+        try:
+            code = run.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+            return -1, ""
+    return code, first_failure(report)
 
 
 def first_failure(report: Path) -> str:
