@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 import allure
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from esia_e2e.library.esia_expectations import consent_texts
 from esia_e2e.library.login_model import Answer, LoginModel
@@ -236,7 +236,7 @@ class Journey:
     def _scopes(self) -> frozenset[str]:
         return frozenset(self.world.profile.scopes)
 
-    def _cabinet_name(self):  # noqa: ANN202  # a Locator
+    def _cabinet_name(self) -> Locator:
         return self.world.profile.locators.patient_name.resolve(self.page)
 
 

@@ -105,3 +105,38 @@ def test_the_real_code_has_points_in_every_operator_and_both_areas():
         "template-if",
         "template-text",
     }
+
+
+def test_the_report_scores_killed_of_judged_by_area_and_leaves_equivalents_out(tmp_path: Path):
+    import mutants_generated as mg
+
+    def judged(area: str, verdict: str, by: str = "") -> mg.Judged:
+        path = "portal/x.py" if area == "portal" else "mock_esia/x.py"
+        mutation = gm.Mutation(path, 1, "compare", "a == b", "a != b", 0, 6, f"{area}{verdict}")
+        return mg.Judged(mutation, verdict, by, 1.0)
+
+    results = [
+        judged("portal", "killed", "the catalogue: test_x"),
+        judged("portal", "survived"),
+        judged("mock", "killed", "tests/: test_y"),
+        judged("mock", "equivalent", "only the admin listing changes"),
+    ]
+    assert mg.score(results) == (2, 3)
+    text = mg.report(results, seed=3, minutes=1.0)
+    assert "seed 3: 2 of 3 killed (66.7 %)" in text
+    assert "portal: 1 of 2 (50.0 %)" in text
+    assert "mock: 1 of 1 (100.0 %)" in text
+    assert "1 equivalent" in text
+    assert "| mockequivalent | mock |" in text
+    listed = tmp_path / "equivalent.toml"
+    listed.write_text('[abc]\nreason = "why"\n', encoding="utf-8")
+    assert mg.equivalents(listed) == {"abc": "why"}
+
+
+def test_every_listed_equivalent_names_a_mutation_point_that_exists():
+    import mutants_generated as mg
+
+    ids = {m.id for m in gm.all_mutations(ROOT)}
+    for key, reason in mg.equivalents().items():
+        assert key in ids, f"{key}: no such mutation point any more (the code changed?)"
+        assert len(reason) > 20, f"{key}: say why it is equivalent"
