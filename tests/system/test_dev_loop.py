@@ -12,35 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from processes import catalogue_size
+from processes import catalogue_size, collect
 
 # The tool as users run it: processes, the wheel, CI runners.
 pytestmark = pytest.mark.slow
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _collect(*args: str) -> list[str]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "e2e",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            *args,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return [line for line in done.stdout.splitlines() if "::" in line]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +30,7 @@ def _collect(*args: str) -> list[str]:
     ],
 )
 def test_k_with_a_preset_selects_the_scenarios_that_use_it(preset, expected):
-    selected = _collect("-k", preset)
+    selected = collect("-k", preset)
     assert selected, f"-k {preset} selected nothing"
     assert any(expected in nodeid for nodeid in selected), selected
     assert len(selected) < catalogue_size()
