@@ -37,11 +37,20 @@ def readable(detail: object) -> str:
     return "; ".join(parts) + more
 
 
+# Idle connections are dropped by this client before the server drops them (uvicorn after 5 s,
+# httpx's own default is also 5 s): with equal timers a request sent as the server closes an
+# idle connection meets a reset (`ReadError: Connection reset by peer`), seen under CI load.
+KEEPALIVE_EXPIRY_SECONDS = 2.0
+
+
 class AdminClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(
-            base_url=base_url.rstrip("/") + "/__admin", headers=headers, timeout=timeout
+            base_url=base_url.rstrip("/") + "/__admin",
+            headers=headers,
+            timeout=timeout,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS),
         )
 
     def close(self) -> None:

@@ -26,7 +26,11 @@ class PortalState:
             self.lock = asyncio.Lock()
         async with self.lock:
             if self.esia is None:
-                http = httpx.AsyncClient(follow_redirects=False)
+                # Idle connections dropped before ESIA's server would (uvicorn: 5 s, the same as
+                # httpx's default): equal timers reset a request sent as the server closes.
+                http = httpx.AsyncClient(
+                    follow_redirects=False, limits=httpx.Limits(keepalive_expiry=2.0)
+                )
                 signer = await asyncio.to_thread(
                     load_signer,
                     self.settings.credentials_dir,

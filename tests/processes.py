@@ -42,6 +42,15 @@ def collect(*args: str) -> list[str]:
     return [line for line in done.stdout.splitlines() if "::" in line]
 
 
+def explain(done: subprocess.CompletedProcess) -> str:
+    """What an assertion on a pytest subprocess shows: the first error's or failure's traceback
+    (the short summary alone named a `ReadError` but not where it came from) and the tail."""
+    output = (done.stdout or "") + (done.stderr or "")
+    first = re.search(r"^=+ (?:ERRORS|FAILURES) =+$", output, re.M)
+    head = output[first.start() : first.start() + 4000] + "\n…\n" if first else ""
+    return head + output[-2000:]
+
+
 @functools.cache
 def catalogue_size() -> int:
     """How many scenarios the catalogue has — the M of «N из M» — as pytest collects them, so

@@ -8,9 +8,11 @@ import sys
 
 import httpx
 import pytest
+import uvicorn
 
 from esia_e2e.library.esia_flow import AuthorizeParams, login_flow
 from mock_esia import Settings, create_app
+from mock_esia.admin_client import KEEPALIVE_EXPIRY_SECONDS
 from mock_esia.runner import ServerThread
 
 
@@ -92,3 +94,9 @@ def test_the_mock_refuses_to_serve_beyond_loopback_without_a_token(host):
     )
     assert result.returncode == 2
     assert "admin token" in result.stderr
+
+
+def test_the_admin_client_drops_an_idle_connection_before_the_mock_does():
+    """With equal timers (httpx and uvicorn both default to 5 s) a call sent as the server closes
+    an idle connection is reset — once seen as every scenario erroring at set-up under CI load."""
+    assert uvicorn.Config(app=create_app()).timeout_keep_alive > KEEPALIVE_EXPIRY_SECONDS

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import explain
 
 from esia_e2e.library.profile import REFERENCE_PROFILE, ProfileError, load_profile
 
@@ -123,7 +124,7 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     done = run_catalogue(path)
     elapsed = time.perf_counter() - started
     output = done.stdout + done.stderr
-    assert done.returncode == 6, output[-2000:]  # ExitCode.PREFLIGHT_MISMATCH
+    assert done.returncode == 6, explain(done)  # ExitCode.PREFLIGHT_MISMATCH
     assert "[locators.patient_name]" in output
     conformance = (tmp_path / "conformance.md").read_text()
     assert "Прогон: не выполнено: предпроверка" in conformance
@@ -147,7 +148,7 @@ def test_the_preflight_stops_a_run_under_xdist_workers_with_the_same_code(tmp_pa
     )
     done = run_catalogue(path, "-n", "2", "-k", "unknown_login or wrong_password or simplified")
     output = done.stdout + done.stderr
-    assert done.returncode == 6, output[-2000:]
+    assert done.returncode == 6, explain(done)
     assert "INTERNALERROR" not in output
     conformance = json.loads((tmp_path / "conformance.json").read_text())
     assert conformance["run"]["status"] == "not_run"

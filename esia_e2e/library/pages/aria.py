@@ -8,7 +8,6 @@ The values come from the persona, the help page and `esia_expectations`, never f
 from __future__ import annotations
 
 import json
-import re
 
 from playwright.sync_api import Page, expect
 
@@ -24,10 +23,6 @@ def pattern(regex: str) -> str:
     (and Python's escaped space as a plain one, which JavaScript reads the same)."""
     regex = regex.replace("/", r"\/").replace(": ", r"\x3A ").replace("\\ ", " ")
     return f"/{regex}/"
-
-
-def literal(text: str) -> str:
-    return re.escape(text)
 
 
 def expect_main(page: Page, *lines: str, timeout: float | None = None) -> None:
