@@ -36,6 +36,12 @@ PLUGINS = (
     "esia_e2e.fixtures.plugin",
 )
 
+# Plugins that some installs carry (the `dev` and `load` extras) and the catalogue never uses:
+# loading them costs each process — the run and every xdist worker — about 2.5 s (locust
+# alone brings gevent). Blocking a name that is not installed is harmless; a team's own
+# plugins still load.
+UNUSED_PLUGINS = ("locust", "schemathesis", "hypothesispytest", "anyio")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -70,6 +76,8 @@ def pytest_arguments(args: argparse.Namespace) -> list[str]:
         f"--conformance-dir={reports}",
         f"--output={reports / 'test-results'}",
     ]
+    for plugin in UNUSED_PLUGINS:
+        argv += ["-p", f"no:{plugin}"]
     for option in ("portal_profile", "portal_url", "esia_url", "esia_admin_token"):
         value = getattr(args, option)
         if value:
