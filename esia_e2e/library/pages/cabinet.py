@@ -3,6 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Locator, Page, expect
 
+from esia_e2e.library.pages.absence import expect_none_visible
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
 
@@ -74,16 +75,20 @@ class CabinetPage:
         """What must be gone once the data is shown: the loader, the reload message (also after
         a reload recovered), any error page of the portal."""
         with allure.step("Нет загрузки, сообщения об ошибке загрузки и страницы ошибки"):
-            for locator, what in (
-                (self.loader, "the loader"),
-                (self.reload_message, "the reload message"),
-                (self.error_page, "an error page"),
-            ):
-                if locator is not None:
-                    expect(locator.filter(visible=True), f"{what} beside the data").to_have_count(0)
-            for kind, spec in self.profile.errors.items():
-                shown = spec.recognise.resolve(self.page).filter(visible=True)
-                expect(shown, f"the «{kind}» page beside the data").to_have_count(0)
+            named = [
+                (f"{what} beside the data", locator)
+                for locator, what in (
+                    (self.loader, "the loader"),
+                    (self.reload_message, "the reload message"),
+                    (self.error_page, "an error page"),
+                )
+                if locator is not None
+            ]
+            named += [
+                (f"the «{kind}» page beside the data", spec.recognise.resolve(self.page))
+                for kind, spec in self.profile.errors.items()
+            ]
+            expect_none_visible(named)
 
     def expect_policy(self, number: str) -> None:
         with allure.step("Показан номер полиса ОМС"):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import re
+from collections import Counter
 
 import allure
 from playwright.sync_api import Page, expect
@@ -35,13 +35,20 @@ class EsiaConsentPage:
 
     def expect_rights(self, texts: list[str]) -> None:
         """Exactly these rights, in any order, each once, each without the «новое» mark (on a
-        first request every right is new, so none is singled out)."""
+        first request every right is new, so none is singled out). The list is waited for by
+        its length, then read once: one look at the page, not one per right."""
         with allure.step(f"Запрошены права доступа ({len(texts)}), и только они"):
             self.expect_shown()
             expect(self.rights).to_have_count(len(texts))
-            for text in texts:
-                line = self.rights.filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
-                expect(line, f"the right «{text}»").to_have_count(1)
+            shown = Counter(" ".join(line.split()) for line in self.rights.all_inner_texts())
+            wanted = Counter(" ".join(text.split()) for text in texts)
+            if shown != wanted:
+                missing = "; ".join(f"«{t}»" for t in (wanted - shown).elements()) or "—"
+                extra = "; ".join(f"«{t}»" for t in (shown - wanted).elements()) or "—"
+                raise AssertionError(
+                    f"the consent page lists other rights: missing {missing}; not asked for "
+                    f"(or marked, or twice) {extra}"
+                )
 
     def expect_new_rights(self, scopes: list[str]) -> None:
         with allure.step(f"Новыми отмечены только права: {', '.join(scopes)}"):

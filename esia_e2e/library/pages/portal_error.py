@@ -6,6 +6,7 @@ import allure
 from playwright.sync_api import Page, expect
 
 from esia_e2e.library.error_kinds import kind_name
+from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
 from esia_e2e.library.profile import Profile
 
 
@@ -59,12 +60,11 @@ class PortalErrorPage:
 
     def _expect_nothing_else(self, kind: str) -> None:
         with allure.step("На странице нет ничего, что говорит о другой причине или о входе"):
-            body = self.page.locator("body")
-            for text in self._not_said_here(kind):
-                expect(body).not_to_contain_text(text, ignore_case=True, use_inner_text=True)
-            for other, spec in self.profile.errors.items():
-                if other != kind:
-                    shown = spec.recognise.resolve(self.page).filter(visible=True)
-                    expect(shown, f"the page is also «{other}»").to_have_count(0)
-            name = self.profile.locators.patient_name.resolve(self.page).filter(visible=True)
-            expect(name, "the cabinet is shown with the error").to_have_count(0)
+            expect_no_text(self.page.locator("body"), self._not_said_here(kind))
+            named = [
+                (f"the page is also «{other}»", spec.recognise.resolve(self.page))
+                for other, spec in self.profile.errors.items()
+                if other != kind
+            ]
+            name = self.profile.locators.patient_name.resolve(self.page)
+            expect_none_visible([*named, ("the cabinet is shown with the error", name)])

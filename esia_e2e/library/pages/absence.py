@@ -1,0 +1,57 @@
+"""What must NOT be on a page, checked in one web-first assertion instead of one per item.
+
+A whole-page check names many things that must be absent — every other error page's element,
+every sentence that belongs to another situation, the loader and the reload message beside the
+data. One `expect` per item costs a round trip to the browser and, with the trace recorded,
+two DOM snapshots each: about 30 per error page. Here the items are joined (a locator union,
+a regular expression of alternatives) and waited for once, with the same retrying semantics;
+only when that fails are the items looked at one by one, so the failure still names the item
+the patient saw, not a union.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from playwright.sync_api import Locator, expect
+
+
+def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
+    """No element of any of these locators is visible (each `(what, locator)`)."""
+    if not named:
+        return
+    union = functools.reduce(Locator.or_, (locator for _, locator in named))
+    try:
+        expect(union.filter(visible=True)).to_have_count(0)
+    except AssertionError:
+        seen = [what for what, locator in named if locator.filter(visible=True).count()]
+        if not seen:
+            raise
+        raise AssertionError(f"visible, and must not be: {'; '.join(seen)}") from None
+
+
+def text_pattern(texts: Sequence[str]) -> re.Pattern[str]:
+    """Any of the texts, case-insensitive, a space matching any run of whitespace — the
+    normalisation `to_contain_text` applies to a string (a regular expression gets none)."""
+    alternatives = (r"\s+".join(map(re.escape, text.split())) for text in texts)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+def expect_no_text(scope: Locator, texts: Sequence[str]) -> None:
+    """None of the texts is in the scope's rendered text (innerText: hidden text does not
+    count), case-insensitive."""
+    texts = [text for text in texts if text.strip()]
+    if not texts:
+        return
+    try:
+        expect(scope).not_to_contain_text(text_pattern(texts), use_inner_text=True)
+    except AssertionError:
+        shown = scope.inner_text()
+        found = [text for text in texts if text_pattern([text]).search(shown)]
+        if not found:
+            raise
+        raise AssertionError(
+            "the page says what it must not: " + "; ".join(f"«{text}»" for text in found)
+        ) from None
