@@ -223,6 +223,17 @@ def test_a_bad_rule_is_a_422_with_the_reason(esia_url, rule, words):
     assert words in response.text
 
 
+def test_an_error_body_may_have_65536_characters_as_json_and_not_one_more(esia_url):
+    """The documented bound (docs/mock-esia.md), at the boundary: `"x…"` is its length + 2."""
+    rule = {"kind": "error", "status": 500, "routes": ["rest"], "client_id": "NOBODY"}
+    fits = httpx.post(f"{esia_url}/__admin/faults", json={**rule, "body": "x" * 65_534})
+    assert fits.status_code == 201, fits.text
+    httpx.delete(f"{esia_url}/__admin/faults/{fits.json()['id']}")
+    over = httpx.post(f"{esia_url}/__admin/faults", json={**rule, "body": "x" * 65_535})
+    assert over.status_code == 422
+    assert "at most 65536 characters" in over.text
+
+
 def test_rules_are_listed_removed_and_reset(esia_admin):
     first = esia_admin.add_fault("maintenance", client_id="LIST_A")
     second = esia_admin.add_fault("latency", client_id="LIST_B", delay={"ms": 5}, times=3)

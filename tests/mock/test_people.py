@@ -45,6 +45,19 @@ def test_ten_thousand_people_carry_only_valid_numbers(ten_thousand):
             assert numbers.is_valid_enp(enp), enp
 
 
+def test_two_thousand_people_have_ordinary_phones_and_addresses(factory):
+    """What a portal shows or sends on: a mobile ESIA accepts (+7(9XX)XXXXXXX), and addresses
+    that name their city in both the field and the one-line form — for every draw, not a few."""
+    presets = itertools.cycle(PRESETS)
+    for seed in range(2_000):
+        persona = build_persona(factory, next(presets), seed, TODAY)
+        assert formats.is_valid_esia_mobile(persona.logins["phone"]), persona.logins["phone"]
+        for address in persona.addresses:
+            assert (address.city or "").strip(), address
+            assert f"г. {address.city}" in address.addressStr, address
+            assert all((address.street, address.house, address.zipCode)), address
+
+
 @pytest.mark.slow
 def test_ten_thousand_people_share_no_oid_and_no_login(ten_thousand):
     oids = [p.oid for p in ten_thousand]
@@ -135,6 +148,18 @@ def test_the_provider_works_in_any_faker_instance():
     kid = fake.esia_kid(1, "Иванов", TODAY)
     assert kid.lastName in ("Иванов", "Иванова")
     assert kid.document(DocType.MDCL_PLCY) is not None
+
+
+def test_every_value_the_provider_draws_is_one_esia_accepts():
+    """A Faker user draws thousands: each draw valid, not only the first one."""
+    fake = Faker("ru_RU")
+    fake.add_provider(EsiaPersonProvider)
+    fake.seed_instance(11)
+    for _ in range(3_000):
+        mobile = fake.esia_mobile()
+        assert formats.is_valid_esia_mobile(mobile), mobile
+        assert numbers.is_valid_snils(fake.snils())
+        assert numbers.is_valid_enp(fake.enp())
 
 
 @pytest.mark.parametrize(
