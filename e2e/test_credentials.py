@@ -9,7 +9,12 @@ import pytest
 from playwright.sync_api import Page
 
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
-from esia_e2e.library.esia_expectations import LOCKOUT_SECONDS, LOCKOUT_THRESHOLD, LOGIN_WRITINGS
+from esia_e2e.library.esia_expectations import (
+    LOCKOUT_SECONDS,
+    LOCKOUT_THRESHOLD,
+    LOGIN_WRITINGS,
+    code_in_message,
+)
 from esia_e2e.library.journeys import start_login
 from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
 
@@ -122,7 +127,7 @@ def test_password_recovery_end_to_end(
     recovery = EsiaRecoveryPage(page)
     recovery.request_code(patient.phone, channel="sms")
     with allure.step("Прочитать код из SMS (outbox тестового двойника)"):
-        code = esia_admin.outbox(patient.oid)[-1]["code"]
+        code = code_in_message(esia_admin.outbox(patient.oid)[-1])
         report_secrets.append(code)
     recovery.set_new_password(code, new_password)
     login.expect_password_changed_notice()

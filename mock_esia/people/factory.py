@@ -72,7 +72,8 @@ class PersonFactory:
         fake.seed_instance(seed)
         gender: Gender = "M" if fake.random_element(("M", "F")) == "M" else "F"
         first, middle, last = fake.russian_name(gender, fake.last_name_male())
-        birth = fake.birth_date(today, min_age, 75)
+        # Adults up to 75, or a few years past a preset's higher `min_age` (at most 100).
+        birth = fake.birth_date(today, min_age, max(75, min_age + 5))
         return Persona(
             oid=seed_oid(seed),
             preset="verified",

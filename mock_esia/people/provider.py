@@ -132,7 +132,11 @@ class EsiaPersonProvider(BaseProvider):
                 return name
 
     def birth_date(self, today: dt.date, min_age: int, max_age: int) -> dt.date:
-        return today - dt.timedelta(days=self.random_int(min_age * 365 + 1, max_age * 365 - 1))
+        """Someone `min_age` or older today, by the calendar. The draw counts 365-day years (as
+        it always has, so a seed keeps its person); the leap days it misses could leave a person
+        a year short of `min_age` — such a birthday moves back to the latest one old enough."""
+        birth = today - dt.timedelta(days=self.random_int(min_age * 365 + 1, max_age * 365 - 1))
+        return min(birth, add_years(today, -min_age))
 
     def esia_email(self, first: str, last: str, unique: int) -> str:
         return f"{translit(first)}.{translit(last)}.{unique}@example.ru"

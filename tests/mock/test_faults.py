@@ -213,6 +213,8 @@ def test_two_personas_at_once_one_under_maintenance(esia_url, esia_faults, perso
         ({"kind": "maintenance", "starts_at": "2026-11-25T10:00:00"}, "time zone"),
         ({"kind": "maintenance", "persona": "nobody@example.ru"}, "no persona"),
         ({"kind": "latency", "delay": {"distribution": "uniform", "min_ms": 5}}, "max_ms"),
+        ({"kind": "latency", "delay": {"ms": -1}}, "greater than or equal to 0"),
+        ({"kind": "latency", "delay": {"ms": 600_001}}, "less than or equal to 600000"),
         ({"kind": "maintenance", "probability": 1.5}, "probability"),
         ({"kind": "meteor"}, "kind"),
     ],
@@ -232,6 +234,15 @@ def test_an_error_body_may_have_65536_characters_as_json_and_not_one_more(esia_u
     over = httpx.post(f"{esia_url}/__admin/faults", json={**rule, "body": "x" * 65_535})
     assert over.status_code == 422
     assert "at most 65536 characters" in over.text
+
+
+@pytest.mark.parametrize("ms", [0, 600_000])
+def test_a_latency_may_be_anything_from_0_to_600000_ms(esia_url, ms):
+    """The documented range's ends (docs/mock-esia.md): 0 is a rule that delays nothing."""
+    rule = {"kind": "latency", "delay": {"ms": ms}, "client_id": "NOBODY"}
+    response = httpx.post(f"{esia_url}/__admin/faults", json=rule)
+    assert response.status_code == 201, response.text
+    httpx.delete(f"{esia_url}/__admin/faults/{response.json()['id']}")
 
 
 def test_rules_are_listed_removed_and_reset(esia_admin):
