@@ -143,7 +143,7 @@ class EsiaClient:
             "token_type": "Bearer",
         }
         response = await self._call("POST", f"{self._base}{self._token_path}", data=form)
-        if response.status_code == 503 or response.status_code >= 500:
+        if response.status_code >= 500:
             raise EsiaUnavailableError(
                 f"HTTP {response.status_code}", maintenance="ESIA-007008" in response.text
             )
