@@ -5,15 +5,14 @@ a message or a key that is not the signed one is refused."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 
 import pytest
 from asn1crypto import pem
+from certificates import self_signed_rsa
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
 from gost_oracle import vectors
 
 from mock_esia.crypto import gost
@@ -65,19 +64,7 @@ def test_a_known_answer_signature_is_refused_under_another_key():
 @pytest.fixture(scope="module")
 def rsa_signer() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     """A legacy RSA relying party's key and certificate, made in-process by `cryptography`."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "LEGACY RP (TEST)")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    key, certificate = self_signed_rsa("LEGACY RP (TEST)")
     return certificate, key
 
 

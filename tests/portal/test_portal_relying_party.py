@@ -3,7 +3,6 @@ every error state of the help page and every way the back channel can fail."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import time
@@ -14,10 +13,9 @@ from dataclasses import dataclass, replace
 import httpx
 import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from certificates import self_signed_rsa
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -276,19 +274,7 @@ def test_a_bad_environment_variable_is_named():
 # the test owns, changed as each case says; the portal is told that key's certificate is ESIA's.
 # The control case (re-signed, unchanged) must log in, so a refusal is the claim's, not the proxy's.
 def _rsa_key_and_certificate(common_name: str) -> tuple[rsa.RSAPrivateKey, bytes]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .sign(key, hashes.SHA256())
-    )
+    key, certificate = self_signed_rsa(common_name)
     return key, certificate.public_bytes(serialization.Encoding.PEM)
 
 
