@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import allure
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import Page
 from esia_e2e.e2e.labels import CATALOGUE, EPIC, help_section
 from esia_e2e.library.held_requests import HeldDataRequests
 from esia_e2e.library.journeys import first_login, start_login
+from esia_e2e.library.page_timeout import expect_page_gives_up_on_time
 from esia_e2e.library.pages import EsiaConsentPage, PortalErrorPage
 
 # What the patient waits beyond the portal's back-channel timeout: the callback's own round trip
@@ -71,31 +71,21 @@ def test_a_failed_load_shows_the_reload_message_and_reload_recovers(
 @allure.story("Слишком долгая загрузка: браузер перестаёт ждать")
 @allure.severity(allure.severity_level.NORMAL)
 @pytest.mark.claim("has_page_timeout")
-@pytest.mark.claim("loads_cabinet_data_separately")
-def test_a_load_longer_than_the_page_waits_asks_to_reload(page: Page, portal_profile, persona):
-    """The cabinet page waits for its data as long as the profile says, then gives up and asks
-    to reload — not earlier, not later. The data is held in the browser (so no server-side
-    timeout ends the wait instead); Playwright's clock moves the page's timers, so the test
-    waits for neither. The clock is paused before the reload: an installed clock still flows
-    with real time, and on a busy machine a second of it between the reload and the first move
-    made the page give up "early" (seen once in 50 runs beside a CPU burner)."""
+def test_a_load_longer_than_the_page_waits_asks_to_reload(
+    page: Page, portal_profile, persona, esia_faults
+):
+    """The cabinet waits for its data as long as the profile says, then gives up and asks to
+    reload — not earlier, not later — whichever way it gives up (a page timer, xhr.timeout,
+    AbortSignal.timeout, its server): the data is held until the message shows, never raced.
+    Then «Перезагрузить» brings the data."""
     patient = persona("verified")
     cabinet = first_login(page, patient, portal_profile)
-    page.clock.install()
-    # Ahead of the page's fake now (which is real now, flowing), so the jump is forward.
-    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
-    with HeldDataRequests(page) as data:
-        cabinet.reload_page()
-        cabinet.expect_loading()
-        waits_ms = int(portal_profile.timeouts.page_timeout_seconds * 1000)
-        with allure.step("Почти всё время ожидания прошло: страница ещё ждёт"):
-            page.clock.fast_forward(max(waits_ms - 1000, 0))
-            cabinet.expect_loading()
-            cabinet.expect_no_reload_message()
-        with allure.step("Время ожидания страницы истекло"):
-            page.clock.fast_forward(2000)
-        cabinet.expect_reload_message()
-        data.release()
+
+    def hold_esia_rest():
+        rule = esia_faults.hold(persona=patient.oid, routes=["rest"], hold_seconds=600)
+        return lambda: esia_faults.release(rule)
+
+    expect_page_gives_up_on_time(page, cabinet, portal_profile, hold_esia_rest)
     cabinet.retry()
     cabinet.expect_patient(patient)
 

@@ -191,3 +191,15 @@ def test_the_patient_name_is_written_as_the_profile_says():
     assert reference.patient_name(person) == "Петров Иван Сергеевич"
     assert clinic.patient_name(person) == "Иван Сергеевич Петров"
     assert reference.patient_name({**person, "middleName": None}) == "Петров Иван"
+
+
+def test_a_page_timeout_held_in_the_browser_needs_a_cabinet_that_loads_data_separately(
+    tmp_path,
+):
+    path = variant(
+        tmp_path, "loads_cabinet_data_separately = true", "loads_cabinet_data_separately = false"
+    )
+    with pytest.raises(ProfileError, match=r"page_gives_up_by = 'js_timer'.*\"server\""):
+        load_profile(path)
+    server = variant(tmp_path, 'page_gives_up_by = "js_timer"', 'page_gives_up_by = "server"')
+    assert load_profile(server).timeouts.page_gives_up_by == "server"

@@ -32,7 +32,7 @@ class CabinetPage:
         return spec.resolve(self.page) if spec else None
 
     @staticmethod
-    def _needed(locator: Locator | None, key: str) -> Locator:
+    def needed(locator: Locator | None, key: str) -> Locator:
         if locator is None:
             raise AssertionError(f"the portal profile has no [locators] {key}")
         return locator
@@ -62,7 +62,7 @@ class CabinetPage:
         self.expect_nothing_of_other_moments()
 
     def _expect_children_count(self, kids: list[dict]) -> None:
-        items = self._needed(self.children, "child")
+        items = self.needed(self.children, "child")
         expect(items, "children listed").to_have_count(len(kids))
         said = self.profile.texts.no_children
         if not kids and said:
@@ -92,7 +92,7 @@ class CabinetPage:
 
     def expect_policy(self, number: str) -> None:
         with allure.step("Показан номер полиса ОМС"):
-            policy = self._needed(self.policy, "policy_number")
+            policy = self.needed(self.policy, "policy_number")
             expect(policy).to_be_visible()
             expect(policy).to_contain_text(number, use_inner_text=True)
 
@@ -100,7 +100,7 @@ class CabinetPage:
         """Every child, by the name written as the profile says, with its own policy number or,
         without one, the warning (and never both, never the wrong child's)."""
         with allure.step(f"Показаны дети ({len(kids)}) и их полисы ОМС"):
-            items = self._needed(self.children, "child")
+            items = self.needed(self.children, "child")
             self._expect_children_count(kids)
             for kid in kids:
                 self._expect_child(items, kid)
@@ -109,7 +109,7 @@ class CabinetPage:
         name = self.profile.patient_name(kid)
         child = items.filter(has_text=name)
         spec = self.profile.locators.child_without_policy
-        warning = self._needed(spec.resolve(child) if spec else None, "child_without_policy")
+        warning = self.needed(spec.resolve(child) if spec else None, "child_without_policy")
         policy = next((d for d in kid.get("documents", []) if d["type"] == "MDCL_PLCY"), None)
         with allure.step(f"Ребёнок {name}: " + ("полис указан" if policy else "полиса нет")):
             expect(child).to_have_count(1)
@@ -124,13 +124,13 @@ class CabinetPage:
 
     def expect_loading(self) -> None:
         with allure.step("Пока данные загружаются, показан логотип загрузки"):
-            expect(self._needed(self.loader, "loader")).to_be_visible()
+            expect(self.needed(self.loader, "loader")).to_be_visible()
             expect(self.patient_name).to_be_hidden()
 
     def expect_logo_spinning(self) -> None:
         """The help page's words: the logo spins. An animation must be running on the loader
         (or inside it), and what it moves must really move: two frames differ."""
-        loader = self._needed(self.loader, "loader")
+        loader = self.needed(self.loader, "loader")
         with allure.step("Логотип загрузки вращается"):
             expect(loader).to_be_visible()
             self.page.wait_for_function(_MOVES, arg=loader.element_handle(), polling=50)
@@ -141,7 +141,7 @@ class CabinetPage:
 
     def expect_reload_message(self) -> None:
         with allure.step("Показано сообщение «перезагрузите страницу»"):
-            message = self._needed(self.reload_message, "reload_message")
+            message = self.needed(self.reload_message, "reload_message")
             expect(message).to_be_visible()
             expect(message).to_contain_text(
                 self.profile.texts.reload_message, ignore_case=True, use_inner_text=True
@@ -155,7 +155,7 @@ class CabinetPage:
 
     def retry(self) -> None:
         with allure.step("Нажать «Перезагрузить»"):
-            self._needed(self.reload_button, "reload_button").click()
+            self.needed(self.reload_button, "reload_button").click()
 
     def log_out(self) -> None:
         with allure.step("Выйти из личного кабинета"):

@@ -1,0 +1,203 @@
+"""A tiny patient portal whose cabinet gives up on slow data in one chosen way, for the
+page-timeout scenario's own tests (tests/system/test_page_timeouts.py).
+
+Each mode is a way real portals give up, or a mistake: ``timer`` (a setTimeout aborts the
+request), ``xhr`` (`XMLHttpRequest.timeout`), ``fetch`` (`AbortSignal.timeout`), ``server`` (a
+server-rendered cabinet whose server stops waiting for ESIA's REST), and the mistakes ``never``
+(no timeout at all), ``late`` (three times the stated timeout) and ``early`` (a quarter of it).
+It logs in through the mock's legacy endpoints as an unregistered (lenient) client: only the
+cabinet matters here. It shares no code with the suite or the reference portal.
+
+    python tests/portals/slow_cabinet.py --esia-url URL --mode xhr --timeout 2 [--port 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import html
+import json
+import secrets
+import sys
+import uuid
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from flask import Flask, redirect, request, session
+from werkzeug.serving import make_server
+
+CLIENT_ID = "SLOW_CABINET"
+SCOPES = "openid fullname medical_doc"
+MODES = ("timer", "xhr", "fetch", "server", "never", "late", "early")
+
+# How the page asks for its data, per mode; `T` is the stated timeout in milliseconds.
+_LOADERS = {
+    "timer": "const a = new AbortController(); setTimeout(() => a.abort(), T);"
+    " fetch('/api/data', {signal: a.signal}).then(ok, failed);",
+    "late": "const a = new AbortController(); setTimeout(() => a.abort(), 3 * T);"
+    " fetch('/api/data', {signal: a.signal}).then(ok, failed);",
+    "early": "const a = new AbortController(); setTimeout(() => a.abort(), T / 4);"
+    " fetch('/api/data', {signal: a.signal}).then(ok, failed);",
+    "fetch": "fetch('/api/data', {signal: AbortSignal.timeout(T)}).then(ok, failed);",
+    "never": "fetch('/api/data').then(ok, failed);",
+    "xhr": "const x = new XMLHttpRequest(); x.open('GET', '/api/data'); x.timeout = T;"
+    " x.onload = () => ok({ok: x.status === 200, json: async () => JSON.parse(x.responseText)});"
+    " x.ontimeout = failed; x.onerror = failed; x.send();",
+}
+
+_SHELL = """
+<div role="status" aria-label="Загрузка" id="loader">Загрузка…</div>
+<div role="alert" id="failed" hidden><p>Данные не загрузились, перезагрузите страницу.</p>
+<button type="button" onclick="location.reload()">Перезагрузить</button></div>
+<section id="card" hidden><h1 id="fio"></h1><p>Полис ОМС: <span id="policy"></span></p>
+<a href="/logout">Выйти</a></section>
+<script>
+const T = %(timeout_ms)d;
+function failed() {
+  document.getElementById('loader').hidden = true;
+  document.getElementById('failed').hidden = false;
+}
+async function ok(response) {
+  if (!response.ok) return failed();
+  const p = await response.json();
+  document.getElementById('fio').textContent = p.fio;
+  document.getElementById('policy').textContent = p.policy;
+  document.getElementById('loader').hidden = true;
+  document.getElementById('card').hidden = false;
+}
+%(loader)s
+</script>
+"""
+
+
+def page(body: str) -> str:
+    return (
+        "<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Кабинет</title>"
+        f"</head><body><main>{body}</main></body></html>"
+    )
+
+
+def create_app(esia_url: str, public_url: str, mode: str, timeout: float) -> Flask:
+    app = Flask(__name__)
+    app.secret_key = secrets.token_bytes(32)
+    esia = esia_url.rstrip("/")
+    callback = f"{public_url}/return"
+
+    def secret() -> str:  # an unregistered client: the mock checks the format only
+        return base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("=")
+
+    def stamp() -> str:
+        return dt.datetime.now(dt.UTC).strftime("%Y.%m.%d %H:%M:%S +0000")
+
+    def patient(rest_timeout: float) -> dict:
+        answer = requests.get(
+            f"{esia}/rs/prns/{session['oid']}",
+            params={"embed": "(documents.elements)"},
+            headers={"Authorization": f"Bearer {session['token']}"},
+            timeout=rest_timeout,
+        )
+        answer.raise_for_status()
+        person = answer.json()
+        policies = [
+            d["number"]
+            for d in person.get("documents", {}).get("elements", [])
+            if d.get("type") == "MDCL_PLCY"
+        ]
+        fio = " ".join(
+            p for p in (person["lastName"], person["firstName"], person.get("middleName")) if p
+        )
+        return {"fio": fio, "policy": policies[0] if policies else ""}
+
+    @app.get("/")
+    def home() -> str:
+        return page("<a href='/login'>Войти через Госуслуги</a>")
+
+    @app.get("/login")
+    def login():
+        state = str(uuid.uuid4())
+        session["state"] = state
+        query = {
+            "client_id": CLIENT_ID,
+            "scope": SCOPES,
+            "response_type": "code",
+            "state": state,
+            "timestamp": stamp(),
+            "access_type": "online",
+            "redirect_uri": callback,
+            "client_secret": secret(),
+        }
+        return redirect(f"{esia}/aas/oauth2/ac?{urlencode(query)}")
+
+    @app.get("/return")
+    def back():
+        if request.args.get("error") or request.args.get("state") != session.pop("state", None):
+            return page("<div id='problem'>Вход не выполнен</div>")
+        form = {
+            "client_id": CLIENT_ID,
+            "code": request.args.get("code", ""),
+            "grant_type": "authorization_code",
+            "redirect_uri": callback,
+            "scope": SCOPES,
+            "timestamp": stamp(),
+            "token_type": "Bearer",
+            "state": str(uuid.uuid4()),
+            "client_secret": secret(),
+        }
+        tokens = requests.post(f"{esia}/aas/oauth2/te", data=form, timeout=30).json()
+        claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+        session["oid"], session["token"] = int(claims["sub"]), tokens["access_token"]
+        return redirect("/lk")
+
+    @app.get("/lk")
+    def cabinet() -> str:
+        if mode != "server":
+            loader = _LOADERS[mode]
+            return page(_SHELL % {"timeout_ms": int(timeout * 1000), "loader": loader})
+        try:  # server-rendered: the server stops waiting for ESIA after the timeout
+            data = patient(timeout)
+        except requests.RequestException:
+            return page(
+                "<div role='alert'><p>Данные не загрузились, перезагрузите страницу.</p>"
+                "<a href='/lk'>Перезагрузить</a></div>"
+            )
+        return page(
+            f"<h1 id='fio'>{html.escape(data['fio'])}</h1>"
+            f"<p>Полис ОМС: <span id='policy'>{html.escape(data['policy'])}</span></p>"
+            "<a href='/logout'>Выйти</a>"
+        )
+
+    @app.get("/api/data")
+    def data():
+        try:
+            return app.response_class(json.dumps(patient(60)), mimetype="application/json")
+        except requests.RequestException:
+            return app.response_class("{}", status=502, mimetype="application/json")
+
+    @app.get("/logout")
+    def logout():
+        session.clear()
+        query = urlencode({"client_id": CLIENT_ID, "redirect_url": f"{public_url}/"})
+        return redirect(f"{esia}/idp/ext/Logout?{query}")
+
+    return app
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--esia-url", required=True)
+    parser.add_argument("--mode", choices=MODES, required=True)
+    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = make_server("127.0.0.1", args.port, None, threaded=True)  # type: ignore[arg-type]
+    public_url = f"http://localhost:{server.socket.getsockname()[1]}"
+    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout)
+    print(f"slow cabinet ({args.mode}) serving at {public_url}", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""The page-timeout scenario against portals that give up in every way real ones do, through a
+profile alone: it passes on a page timer, `xhr.timeout`, `AbortSignal.timeout` and a server that
+stops waiting for ESIA, and fails on a cabinet that never gives up, gives up much later, or
+earlier than its profile says (tests/portals/slow_cabinet.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from processes import explain, serve
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTAL = ROOT / "tests" / "portals" / "slow_cabinet.py"
+SCENARIO = "test_a_load_longer_than_the_page_waits_asks_to_reload"
+TIMEOUT_SECONDS = 2
+
+PROFILE = """
+[portal]
+name = "Медленный кабинет ({mode})"
+client_id = "SLOW_CABINET"
+secret_mode = "lenient"
+redirect_uris = ["{{base_url}}/return", "{{base_url}}/"]
+scopes = "openid fullname medical_doc"
+
+[login]
+start = {{ role = "link", name = "Войти через Госуслуги" }}
+cabinet_url = "/lk$"
+
+[locators]
+patient_name = {{ css = "#fio" }}
+policy_number = {{ css = "#policy" }}
+loader = {{ role = "status", name = "Загрузка" }}
+reload_message = {{ role = "alert" }}
+reload_button = {{ role = "{button}", name = "Перезагрузить" }}
+logout = {{ role = "link", name = "Выйти" }}
+error_page = {{ css = "#problem" }}
+
+[texts]
+reload_message = "перезагрузите страницу"
+
+[timeouts]
+page_timeout_seconds = {timeout}
+page_gives_up_by = "{gives_up_by}"
+
+[claims]
+has_page_timeout = true
+loads_cabinet_data_separately = {separately}
+"""
+
+
+@pytest.fixture(scope="module")
+def esia_url() -> Iterator[str]:
+    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
+    try:
+        yield url
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
+
+
+def run_scenario(esia_url: str, mode: str, gives_up_by: str, tmp_path: Path) -> tuple[str, str]:
+    """The scenario's outcome (passed/failed/skipped/error) and the run's output."""
+    portal, portal_url = serve(
+        [
+            sys.executable,
+            "-u",
+            str(PORTAL),
+            "--esia-url",
+            esia_url,
+            "--mode",
+            mode,
+            "--timeout",
+            str(TIMEOUT_SECONDS),
+        ]
+    )
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        PROFILE.format(
+            mode=mode,
+            timeout=TIMEOUT_SECONDS,
+            gives_up_by=gives_up_by,
+            button="link" if gives_up_by == "server" else "button",
+            separately=str(gives_up_by != "server").lower(),
+        ),
+        encoding="utf-8",
+    )
+    junit = tmp_path / "junit.xml"
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "esia_e2e",
+                "run",
+                "--no-report",
+                "-n",
+                "0",
+                "--portal-profile",
+                str(profile),
+                "--portal-url",
+                portal_url,
+                "--esia-url",
+                esia_url,
+                "--reports",
+                str(tmp_path / "reports"),
+                "--",
+                "-k",
+                SCENARIO,
+                f"--junitxml={junit}",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+    case = next(ET.parse(junit).getroot().iter("testcase"))
+    if case.find("skipped") is not None:
+        return "skipped", explain(done)
+    if case.find("failure") is not None or case.find("error") is not None:
+        return "failed", explain(done)
+    return "passed", explain(done)
+
+
+@pytest.mark.parametrize(
+    ("mode", "gives_up_by"),
+    [
+        ("timer", "js_timer"),
+        ("timer", "browser"),
+        ("xhr", "browser"),
+        ("fetch", "browser"),
+        ("server", "server"),
+    ],
+)
+def test_a_portal_that_gives_up_on_time_passes(esia_url, mode, gives_up_by, tmp_path):
+    outcome, output = run_scenario(esia_url, mode, gives_up_by, tmp_path)
+    assert outcome == "passed", output
+
+
+@pytest.mark.parametrize(
+    ("mode", "gives_up_by", "says"),
+    [
+        ("never", "browser", "never gave up, or gave up much later"),
+        ("late", "browser", "never gave up, or gave up much later"),
+        ("early", "browser", "раньше времени ожидания"),
+        ("late", "js_timer", "did not give up when Playwright's clock passed its timeout"),
+        ("early", "js_timer", "раньше времени ожидания"),
+    ],
+)
+def test_a_portal_that_gives_up_late_early_or_never_fails(
+    esia_url, mode, gives_up_by, says, tmp_path
+):
+    outcome, output = run_scenario(esia_url, mode, gives_up_by, tmp_path)
+    assert outcome == "failed", output
+    assert says in output, output
