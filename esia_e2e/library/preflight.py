@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Error, Locator, Page, expect
 from esia_e2e.library.pages import EsiaConsentPage, EsiaLoginPage
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
+from esia_e2e.library.value_formats import containing, same_text
 from mock_esia.admin_client import AdminClient, AdminError
 
 STEP_TIMEOUT_MS = 4000
@@ -132,10 +133,8 @@ def _walk(browser: Browser, base_url: str, profile: Profile, people: list[TestPe
             page,
             "locators.patient_name",
             found.patient_name,
-            f"does not show the patient's ФИО «{expected}» ([texts] patient_name)",
-            lambda: expect(name.first).to_have_text(
-                expected, ignore_case=True, timeout=STEP_TIMEOUT_MS
-            ),
+            f"does not show the patient's ФИО «{expected}» ([formats] patient_name)",
+            lambda: expect(name.first).to_have_text(same_text(expected), timeout=STEP_TIMEOUT_MS),
         )
         if found.policy_number is not None:
             _visible(page, "locators.policy_number", found.policy_number)
@@ -158,7 +157,7 @@ def _walk(browser: Browser, base_url: str, profile: Profile, people: list[TestPe
                     spec.recognise,
                     f"the page does not say «{text}»",
                     lambda text=text: expect(body).to_contain_text(
-                        text, ignore_case=True, use_inner_text=True, timeout=STEP_TIMEOUT_MS
+                        containing(text), use_inner_text=True, timeout=STEP_TIMEOUT_MS
                     ),
                 )
         finally:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 from playwright.sync_api import Locator, expect
 
+from esia_e2e.library.value_formats import containing
+
 
 def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
     """No element of any of these locators is visible (each `(what, locator)`)."""
@@ -33,10 +35,10 @@ def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
 
 
 def text_pattern(texts: Sequence[str]) -> re.Pattern[str]:
-    """Any of the texts, case-insensitive, a space matching any run of whitespace — the
-    normalisation `to_contain_text` applies to a string (a regular expression gets none)."""
-    alternatives = (r"\s+".join(map(re.escape, text.split())) for text in texts)
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+    """Any of the texts, by the profile's comparison rule (library/value_formats): case and
+    «ё»/«е» ignored, a space matching any run of whitespace — what `to_contain_text` does to a
+    string, which a regular expression does not get."""
+    return containing(*texts)
 
 
 def expect_no_text(scope: Locator, texts: Sequence[str]) -> None:

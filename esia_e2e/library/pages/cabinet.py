@@ -6,6 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 from esia_e2e.library.pages.absence import expect_none_visible
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
+from esia_e2e.library.value_formats import containing, same_text
 
 
 class CabinetPage:
@@ -43,20 +44,22 @@ class CabinetPage:
         and its insurer, the SNILS, the birth date and the children (how many; «no children»
         said when there are none) — and nothing that belongs to another moment: no loader
         after the data, no reload message, no error page."""
-        full_name = self.profile.patient_name(patient.raw)
-        with allure.step("В личном кабинете показаны ФИО и данные пациента"):
-            expect(self.page).to_have_url(self.profile.cabinet_url)
+        profile = self.profile
+        full_name = profile.patient_name(patient.raw)
+        with allure.step(f"В личном кабинете показаны ФИО ({full_name}) и данные пациента"):
+            expect(self.page).to_have_url(profile.cabinet_url)
             expect(self.patient_name).to_be_visible()
-            expect(self.patient_name).to_have_text(full_name, ignore_case=True)
+            expect(self.patient_name).to_have_text(same_text(full_name))
             policy = patient.document("MDCL_PLCY")
             if self.policy is not None and policy is not None:
                 self.expect_policy(policy["number"])
             if self.insurer is not None and policy is not None and policy.get("medicalOrg"):
-                expect(self.insurer).to_have_text(policy["medicalOrg"], ignore_case=True)
+                expect(self.insurer).to_have_text(same_text(policy["medicalOrg"]))
             if self.snils is not None and patient.raw.get("snils"):
-                expect(self.snils).to_have_text(patient.raw["snils"])
+                expect(self.snils).to_have_text(same_text(profile.snils(patient.raw["snils"])))
             if self.birth_date is not None and patient.raw.get("birthDate"):
-                expect(self.birth_date).to_have_text(patient.raw["birthDate"])
+                written = profile.birth_date(patient.raw["birthDate"])
+                expect(self.birth_date).to_have_text(same_text(written))
             if self.children is not None and self.profile.claims_("shows_children"):
                 self._expect_children_count(patient.kids)
         self.expect_nothing_of_other_moments()
@@ -68,7 +71,7 @@ class CabinetPage:
         if not kids and said:
             with allure.step(f"Детей нет, и кабинет говорит: «{said}»"):
                 expect(self.page.locator("body")).to_contain_text(
-                    said, ignore_case=True, use_inner_text=True
+                    containing(said), use_inner_text=True
                 )
 
     def expect_nothing_of_other_moments(self) -> None:
@@ -94,7 +97,9 @@ class CabinetPage:
         with allure.step("Показан номер полиса ОМС"):
             policy = self.needed(self.policy, "policy_number")
             expect(policy).to_be_visible()
-            expect(policy).to_contain_text(number, use_inner_text=True)
+            expect(policy).to_contain_text(
+                containing(self.profile.policy_number(number)), use_inner_text=True
+            )
 
     def expect_children(self, kids: list[dict]) -> None:
         """Every child, by the name written as the profile says, with its own policy number or,
@@ -106,8 +111,8 @@ class CabinetPage:
                 self._expect_child(items, kid)
 
     def _expect_child(self, items: Locator, kid: dict) -> None:
-        name = self.profile.patient_name(kid)
-        child = items.filter(has_text=name)
+        name = self.profile.child_name(kid)
+        child = items.filter(has_text=containing(name))
         spec = self.profile.locators.child_without_policy
         warning = self.needed(spec.resolve(child) if spec else None, "child_without_policy")
         policy = next((d for d in kid.get("documents", []) if d["type"] == "MDCL_PLCY"), None)
@@ -116,10 +121,11 @@ class CabinetPage:
             if policy is None:
                 expect(warning).to_be_visible()
                 expect(warning).to_contain_text(
-                    self.profile.texts.child_without_policy, ignore_case=True, use_inner_text=True
+                    containing(self.profile.texts.child_without_policy), use_inner_text=True
                 )
             else:
-                expect(child).to_contain_text(policy["number"], use_inner_text=True)
+                written = self.profile.policy_number(policy["number"])
+                expect(child).to_contain_text(containing(written), use_inner_text=True)
                 expect(warning).to_have_count(0)
 
     def expect_loading(self) -> None:
@@ -144,7 +150,7 @@ class CabinetPage:
             message = self.needed(self.reload_message, "reload_message")
             expect(message).to_be_visible()
             expect(message).to_contain_text(
-                self.profile.texts.reload_message, ignore_case=True, use_inner_text=True
+                containing(self.profile.texts.reload_message), use_inner_text=True
             )
             if self.loader is not None:
                 expect(self.loader).to_be_hidden()

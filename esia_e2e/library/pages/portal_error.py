@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from esia_e2e.library.error_kinds import kind_name
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
 from esia_e2e.library.profile import Profile
+from esia_e2e.library.value_formats import containing
 
 
 class PortalErrorPage:
@@ -39,7 +40,7 @@ class PortalErrorPage:
             expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
             body = self.page.locator("body")
             for text in spec.says:
-                expect(body).to_contain_text(text, ignore_case=True, use_inner_text=True)
+                expect(body).to_contain_text(containing(text), use_inner_text=True)
             self._expect_nothing_else(kind)
 
     def _not_said_here(self, kind: str) -> list[str]:
