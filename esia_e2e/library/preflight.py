@@ -21,6 +21,26 @@ from esia_e2e.library.value_formats import containing, same_text
 from mock_esia.admin_client import AdminClient, AdminError
 
 STEP_TIMEOUT_MS = 4000
+# Beside the conformance report: the page the preflight stopped on.
+PREFLIGHT_SCREENSHOT = "preflight.png"
+# The failed test case a preflight stop is in JUnit and Allure, so that a CI widget shows a
+# failure where the portal or its profile is wrong, not an empty run.
+PREFLIGHT_CASE = "Предпроверка: портал совпадает со своим профилем"
+
+
+# What the page was when a step did not find what the profile says: the portal failing is
+# told apart from a stale profile, because either reading is possible and only one is true.
+SERVER_ERROR = "портал ответил ошибкой сервера"
+BLANK_PAGE = "портал показал пустую страницу"
+NOT_FOUND = "на странице нет того, что описывает профиль"
+
+# The two readings of a mismatch, for whoever reads the report (docs/profile.md, "Preflight").
+READINGS = (
+    "Прочтение 1 — профиль устарел: портал изменили намеренно; поправьте ключ профиля по "
+    "скриншоту и запустите снова.",
+    "Прочтение 2 — портал сломался: профиль верен, а портал больше не показывает пациенту "
+    "то, что показывал; это регрессия портала.",
+)
 
 
 @dataclass(frozen=True)
@@ -30,12 +50,36 @@ class Mismatch:
     problem: str
     url: str
     screenshot: bytes | None
+    # SERVER_ERROR (with the status), BLANK_PAGE or NOT_FOUND.
+    diagnosis: str = NOT_FOUND
 
     def describe(self) -> str:
         return (
             f"portal profile key [{self.key}] ({self.locator}): {self.problem}\n"
-            f"  on the page {self.url}"
+            f"  on the page {self.url}\n"
+            f"  {self.diagnosis}"
         )
+
+    def readings(self) -> str:
+        """The readings that fit: a server error or a blank page is the portal's, whatever the
+        profile says; a missing element may be either."""
+        if self.diagnosis == NOT_FOUND:
+            return "\n".join(READINGS)
+        return READINGS[1] + " (" + self.diagnosis + ": профиль тут ни при чём)"
+
+
+def _diagnose(page: Page) -> str:
+    """The page's own HTTP status (Navigation Timing) and whether it shows any text."""
+    with contextlib.suppress(Error):
+        status = page.evaluate(
+            "() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? 0"
+        )
+        if isinstance(status, int) and status >= 500:
+            return f"{SERVER_ERROR} (HTTP {status})"
+        shown = page.evaluate("() => document.body ? document.body.innerText.trim().length : 0")
+        if shown == 0:
+            return BLANK_PAGE
+    return NOT_FOUND
 
 
 class _StopError(Exception):
@@ -52,7 +96,14 @@ def _check(page: Page, key: str, spec: LocatorSpec | None, problem: str, check: 
             shot = page.screenshot()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise _StopError(
-            Mismatch(key, spec.describe() if spec else "-", f"{problem} ({detail})", page.url, shot)
+            Mismatch(
+                key,
+                spec.describe() if spec else "-",
+                f"{problem} ({detail})",
+                page.url,
+                shot,
+                _diagnose(page),
+            )
         ) from None
 
 

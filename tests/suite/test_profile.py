@@ -7,11 +7,13 @@ import json
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from processes import explain
 
+from esia_e2e.library.preflight import PREFLIGHT_CASE, READINGS
 from esia_e2e.library.profile import REFERENCE_PROFILE, ProfileError, load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +123,8 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
         'patient_name = { test_id = "fio" }',
     )
     started = time.perf_counter()
-    done = run_catalogue(path)
+    junit, allure_dir = tmp_path / "junit.xml", tmp_path / "allure"
+    done = run_catalogue(path, f"--junitxml={junit}", f"--alluredir={allure_dir}")
     elapsed = time.perf_counter() - started
     output = done.stdout + done.stderr
     assert done.returncode == 6, explain(done)  # ExitCode.PREFLIGHT_MISMATCH
@@ -129,6 +132,24 @@ def test_the_preflight_stops_a_run_with_a_wrong_locator_naming_the_key(tmp_path)
     conformance = (tmp_path / "conformance.md").read_text()
     assert "Прогон: не выполнено: предпроверка" in conformance
     assert "[locators.patient_name]" in conformance
+    # A failed case, not an empty run: in JUnit, in Allure (with the page), in the report.
+    failures = [
+        case
+        for case in ET.parse(junit).getroot().iter("testcase")
+        if case.find("failure") is not None
+    ]
+    assert [case.get("name") for case in failures] == [PREFLIGHT_CASE]
+    text = failures[0].find("failure").text
+    assert "[locators.patient_name]" in text
+    assert all(reading in text for reading in READINGS)
+    assert "preflight.png" in text
+    assert (tmp_path / "preflight.png").stat().st_size > 1000
+    results = [json.loads(f.read_text()) for f in allure_dir.glob("*-result.json")]
+    preflight = [r for r in results if r["name"] == PREFLIGHT_CASE]
+    assert [r["status"] for r in preflight] == ["failed"]
+    assert preflight[0]["attachments"][0]["type"] == "image/png"
+    assert "## Предпроверка остановила прогон" in conformance
+    assert READINGS[1] in conformance
     assert "test_id='fio'" in output
     # The time it took is printed (a figure for the docs, not a race against this machine);
     # what matters here is that one mismatch ends the run instead of 23 scenarios of timeouts.
@@ -154,6 +175,7 @@ def test_the_preflight_stops_a_run_under_xdist_workers_with_the_same_code(tmp_pa
     assert conformance["run"]["status"] == "not_run"
     assert "[locators.patient_name]" in conformance["run"]["summary"]
     assert conformance["totals"]["broken"] == 0
+    assert READINGS[0] in conformance["run"]["preflight"]
 
 
 @pytest.mark.slow
