@@ -15,8 +15,8 @@ from esia_e2e.library.esia_expectations import (
     LOGIN_WRITINGS,
     code_in_message,
 )
-from esia_e2e.library.journeys import start_login
-from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage
+from esia_e2e.library.journeys import first_login, start_login
+from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaRecoveryPage, PortalHomePage
 
 pytestmark = [
     *CATALOGUE,
@@ -137,3 +137,23 @@ def test_password_recovery_end_to_end(
     login.log_in(patient.phone, new_password)
     EsiaConsentPage(page).grant()
     CabinetPage(page, portal_profile).expect_patient(patient)
+
+
+@allure.story("Выход: пароль спрашивается снова, «Назад» не показывает данные")
+@allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.claim("logs_out_of_esia")
+def test_logout_ends_both_sessions_and_back_shows_no_patient_data(
+    page: Page, portal_profile, persona
+):
+    """«Выйти» ends the portal's session and Gosuslugi's: the browser's «Назад» brings back no
+    page with the patient's data (the next person at this computer must not see it), and the
+    next login asks for the password again, as the help page's login section describes."""
+    patient = persona("verified")
+    cabinet = first_login(page, patient, portal_profile)
+    cabinet.log_out()
+    PortalHomePage(page, portal_profile).expect_shown()
+    with allure.step("«Назад» после выхода: данных пациента не видно"):
+        page.go_back()
+        cabinet.expect_no_patient_data(patient)
+    with allure.step("Следующий вход снова спрашивает логин и пароль Госуслуг"):
+        start_login(page, portal_profile)

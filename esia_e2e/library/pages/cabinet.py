@@ -3,7 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Locator, Page, expect
 
-from esia_e2e.library.pages.absence import expect_none_visible
+from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
 from esia_e2e.library.value_formats import containing, same_text
@@ -63,6 +63,29 @@ class CabinetPage:
             if self.children is not None and self.profile.claims_("shows_children"):
                 self._expect_children_count(patient.kids)
         self.expect_nothing_of_other_moments()
+
+    def expect_no_patient_data(self, patient: TestPersona) -> None:
+        """Wherever the browser stands (e.g. «Назад» after «Выйти»): once the portal has settled
+        on a page without the cabinet — its login entry, or any of its error pages — none of
+        the patient's data is readable on it. Waiting for that page first is what makes the
+        check mean something: a cabinet restored from the browser's cache, or one that loads
+        the data again with a session that should be over, never gets there."""
+        profile = self.profile
+        settled = profile.login.start.resolve(self.page).or_(self.error_page)
+        for spec in profile.errors.values():
+            settled = settled.or_(spec.recognise.resolve(self.page))
+        expect(
+            settled.first,
+            "после «Выйти» и «Назад» портал не показал ни страницу входа, ни страницу ошибки: "
+            "кабинет пациента остался доступен",
+        ).to_be_visible()
+        shown = [profile.patient_name(patient.raw)]
+        policy = patient.document("MDCL_PLCY")
+        if policy is not None:
+            shown.append(profile.policy_number(policy["number"]))
+        if patient.raw.get("snils"):
+            shown.append(profile.snils(patient.raw["snils"]))
+        expect_no_text(self.page.locator("body"), shown)
 
     def _expect_children_count(self, kids: list[dict]) -> None:
         items = self.needed(self.children, "child")

@@ -38,6 +38,12 @@ class PortalErrorPage:
                     )
                 timeout = left * 1000
             expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
+            # `[locators] error_page` is every error page of the portal: this one too.
+            any_error = self.profile.locators.error_page.resolve(self.page)
+            expect(
+                any_error.filter(visible=True).first,
+                f"the «{kind_name(kind)}» page is not the profile's error_page",
+            ).to_be_visible()
             body = self.page.locator("body")
             for text in spec.says:
                 expect(body).to_contain_text(containing(text), use_inner_text=True)
