@@ -6,6 +6,7 @@ from __future__ import annotations
 ERROR_KIND_NAMES: dict[str, str] = {
     "consent_refused": "пациент не предоставил права доступа",
     "simplified_account": "упрощённая учётная запись",
+    "standard_account": "стандартная учётная запись (портал требует подтверждённую)",
     "no_oms": "нет полиса ОМС",
     "no_snils": "нет СНИЛС",
     "no_passport": "нет паспорта",

@@ -5,10 +5,14 @@ Each mode is a way real portals give up, or a mistake: ``timer`` (a setTimeout a
 request), ``xhr`` (`XMLHttpRequest.timeout`), ``fetch`` (`AbortSignal.timeout`), ``server`` (a
 server-rendered cabinet whose server stops waiting for ESIA's REST), and the mistakes ``never``
 (no timeout at all), ``late`` (three times the stated timeout) and ``early`` (a quarter of it).
+With `--levels confirmed` it lets in only the account levels listed (a rule stricter than the
+help page's, for the account-level scenarios' own tests), telling the levels apart as portals do:
+`urn:esia:sbj:lvl` "PR" is confirmed; otherwise a checked passport and SNILS make a standard one.
 It logs in through the mock's legacy endpoints as an unregistered (lenient) client: only the
 cabinet matters here. It shares no code with the suite or the reference portal.
 
     python tests/portals/slow_cabinet.py --esia-url URL --mode xhr --timeout 2 [--port 0]
+        [--levels simplified,standard,confirmed]
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from flask import Flask, redirect, request, session
 from werkzeug.serving import make_server
 
 CLIENT_ID = "SLOW_CABINET"
-SCOPES = "openid fullname medical_doc"
+SCOPES = "openid fullname snils id_doc medical_doc"
+LEVELS = ("simplified", "standard", "confirmed")
 MODES = ("timer", "xhr", "fetch", "server", "never", "late", "early")
 
 # How the page asks for its data, per mode; `T` is the stated timeout in milliseconds.
@@ -79,7 +84,9 @@ def page(body: str) -> str:
     )
 
 
-def create_app(esia_url: str, public_url: str, mode: str, timeout: float) -> Flask:
+def create_app(
+    esia_url: str, public_url: str, mode: str, timeout: float, levels: tuple[str, ...] = LEVELS
+) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
     esia = esia_url.rstrip("/")
@@ -148,7 +155,28 @@ def create_app(esia_url: str, public_url: str, mode: str, timeout: float) -> Fla
         tokens = requests.post(f"{esia}/aas/oauth2/te", data=form, timeout=30).json()
         claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
         session["oid"], session["token"] = int(claims["sub"]), tokens["access_token"]
+        level = account_level(claims)
+        if level not in levels:
+            session.clear()
+            return page(
+                f"<div id='problem' data-kind='{level}'><h1>Вход недоступен</h1>"
+                "<p>Вход в личный кабинет доступен только с подтверждённой учётной записью "
+                "Госуслуг.</p></div>"
+            )
         return redirect("/lk")
+
+    def account_level(claims: dict) -> str:
+        if claims.get("urn:esia:sbj", {}).get("urn:esia:sbj:lvl") == "PR":
+            return "confirmed"
+        person = requests.get(
+            f"{esia}/rs/prns/{session['oid']}",
+            params={"embed": "(documents.elements)"},
+            headers={"Authorization": f"Bearer {session['token']}"},
+            timeout=30,
+        ).json()
+        documents = person.get("documents", {}).get("elements", [])
+        passport = any(d.get("type") == "RF_PASSPORT" for d in documents)
+        return "standard" if passport and person.get("snils") else "simplified"
 
     @app.get("/lk")
     def cabinet() -> str:
@@ -190,10 +218,12 @@ def main() -> int:
     parser.add_argument("--mode", choices=MODES, required=True)
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--levels", default=",".join(LEVELS), help="the levels it lets in")
     args = parser.parse_args()
     server = make_server("127.0.0.1", args.port, None, threaded=True)  # type: ignore[arg-type]
     public_url = f"http://localhost:{server.socket.getsockname()[1]}"
-    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout)
+    levels = tuple(args.levels.split(","))
+    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout, levels)
     print(f"slow cabinet ({args.mode}) serving at {public_url}", flush=True)
     server.serve_forever()
     return 0

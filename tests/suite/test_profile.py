@@ -225,3 +225,62 @@ def test_a_page_timeout_held_in_the_browser_needs_a_cabinet_that_loads_data_sepa
         load_profile(path)
     server = variant(tmp_path, 'page_gives_up_by = "js_timer"', 'page_gives_up_by = "server"')
     assert load_profile(server).timeouts.page_gives_up_by == "server"
+
+
+SESSION_EXPIRED = """
+[errors.session_expired]
+title = "сеанс истёк"
+recognise = { css = "#expired" }
+says = ["Сеанс истёк"]
+"""
+
+
+def test_a_portal_declares_its_own_error_kinds_with_a_title(tmp_path):
+    path = variant(tmp_path, "[texts]\n", SESSION_EXPIRED + "\n[texts]\n")
+    profile = load_profile(path)
+    assert profile.error_title("session_expired") == "сеанс истёк"
+    assert profile.error_title("no_oms") == "нет полиса ОМС"
+    untitled = variant(
+        tmp_path,
+        "[texts]\n",
+        SESSION_EXPIRED.replace('title = "сеанс истёк"\n', "") + "\n[texts]\n",
+    )
+    with pytest.raises(
+        ProfileError, match=r"session_expired\] is the portal's own kind: give it a `title`"
+    ):
+        load_profile(untitled)
+    badly_named = variant(
+        tmp_path,
+        "[texts]\n",
+        SESSION_EXPIRED.replace("session_expired", "Session-Expired") + "\n[texts]\n",
+    )
+    with pytest.raises(ProfileError, match="lower-case letters, digits and _"):
+        load_profile(badly_named)
+
+
+def test_account_levels_are_a_rule_with_the_pages_it_needs_and_its_distance_from_the_help_page(
+    tmp_path,
+):
+    reference = load_profile()
+    assert reference.accepts_level("simplified") is False  # from refuses_simplified_account
+    assert reference.accepts_level("standard") is None  # not said: the help page's rule holds
+    assert reference.deviation("standard") == ""
+    confirmed_only = variant(
+        tmp_path, 'scopes = "openid', 'account_levels = ["confirmed"]\nscopes = "openid'
+    )
+    with pytest.raises(ProfileError, match=r"leaves out 'standard'.*\[errors.standard_account\]"):
+        load_profile(confirmed_only)
+    lax = variant(
+        tmp_path,
+        'scopes = "openid',
+        'account_levels = ["simplified", "standard", "confirmed"]\nscopes = "openid',
+    )
+    with pytest.raises(ProfileError, match="refuses_simplified_account contradicts"):
+        load_profile(lax)
+    agreeing = lax.read_text(encoding="utf-8").replace("refuses_simplified_account = true\n", "")
+    lax.write_text(agreeing, encoding="utf-8")
+    profile = load_profile(lax)
+    assert profile.accepts_level("simplified") is True
+    assert (
+        profile.deviation("simplified") == "мягче справки: портал пускает упрощённую учётную запись"
+    )

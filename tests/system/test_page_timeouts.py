@@ -5,19 +5,16 @@ earlier than its profile says (tests/portals/slow_cabinet.py)."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from processes import explain, serve
+from portal_runs import run_on_test_portal
+from processes import serve
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-PORTAL = ROOT / "tests" / "portals" / "slow_cabinet.py"
 SCENARIO = "test_a_load_longer_than_the_page_waits_asks_to_reload"
 TIMEOUT_SECONDS = 2
 
@@ -27,7 +24,7 @@ name = "Медленный кабинет ({mode})"
 client_id = "SLOW_CABINET"
 secret_mode = "lenient"
 redirect_uris = ["{{base_url}}/return", "{{base_url}}/"]
-scopes = "openid fullname medical_doc"
+scopes = "openid fullname snils id_doc medical_doc"
 
 [login]
 start = {{ role = "link", name = "Войти через Госуслуги" }}
@@ -66,72 +63,18 @@ def esia_url() -> Iterator[str]:
 
 
 def run_scenario(esia_url: str, mode: str, gives_up_by: str, tmp_path: Path) -> tuple[str, str]:
-    """The scenario's outcome (passed/failed/skipped/error) and the run's output."""
-    portal, portal_url = serve(
-        [
-            sys.executable,
-            "-u",
-            str(PORTAL),
-            "--esia-url",
-            esia_url,
-            "--mode",
-            mode,
-            "--timeout",
-            str(TIMEOUT_SECONDS),
-        ]
+    """The scenario's outcome (passed/failed/skipped) and the run's output."""
+    profile = PROFILE.format(
+        mode=mode,
+        timeout=TIMEOUT_SECONDS,
+        gives_up_by=gives_up_by,
+        button="link" if gives_up_by == "server" else "button",
+        separately=str(gives_up_by != "server").lower(),
     )
-    profile = tmp_path / "profile.toml"
-    profile.write_text(
-        PROFILE.format(
-            mode=mode,
-            timeout=TIMEOUT_SECONDS,
-            gives_up_by=gives_up_by,
-            button="link" if gives_up_by == "server" else "button",
-            separately=str(gives_up_by != "server").lower(),
-        ),
-        encoding="utf-8",
+    verdicts = run_on_test_portal(
+        esia_url, ["--mode", mode, "--timeout", str(TIMEOUT_SECONDS)], profile, tmp_path, SCENARIO
     )
-    junit = tmp_path / "junit.xml"
-    try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "esia_e2e",
-                "run",
-                "--no-report",
-                "-n",
-                "0",
-                "--portal-profile",
-                str(profile),
-                "--portal-url",
-                portal_url,
-                "--esia-url",
-                esia_url,
-                "--reports",
-                str(tmp_path / "reports"),
-                "--",
-                "-k",
-                SCENARIO,
-                f"--junitxml={junit}",
-                "-p",
-                "no:cacheprovider",
-            ],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    finally:
-        portal.terminate()
-        portal.wait(timeout=10)
-    case = next(ET.parse(junit).getroot().iter("testcase"))
-    if case.find("skipped") is not None:
-        return "skipped", explain(done)
-    if case.find("failure") is not None or case.find("error") is not None:
-        return "failed", explain(done)
-    return "passed", explain(done)
+    return verdicts.outcomes[SCENARIO], verdicts.output
 
 
 @pytest.mark.parametrize(

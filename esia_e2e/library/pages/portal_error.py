@@ -5,7 +5,6 @@ import time
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.library.error_kinds import kind_name
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
 from esia_e2e.library.profile import Profile
 from esia_e2e.library.value_formats import containing
@@ -27,7 +26,7 @@ class PortalErrorPage:
         """`deadline` (a `time.monotonic()` moment): the promise of "not a hang" — the page
         must be there by then, counting the time the click that led here already took."""
         spec = self.profile.error(kind)
-        with allure.step(f"Портал объясняет причину: {kind_name(kind)}"):
+        with allure.step(f"Портал объясняет причину: {self.profile.error_title(kind)}"):
             timeout = None
             if deadline is not None:
                 left = deadline - time.monotonic()
@@ -42,12 +41,27 @@ class PortalErrorPage:
             any_error = self.profile.locators.error_page.resolve(self.page)
             expect(
                 any_error.filter(visible=True).first,
-                f"the «{kind_name(kind)}» page is not the profile's error_page",
+                f"the «{self.profile.error_title(kind)}» page is not the profile's error_page",
             ).to_be_visible()
             body = self.page.locator("body")
             for text in spec.says:
                 expect(body).to_contain_text(containing(text), use_inner_text=True)
             self._expect_nothing_else(kind)
+
+    def expect_one_of(self, kinds: list[str]) -> str:
+        """One of these pages, whichever the portal shows (e.g. the first missing document in
+        its own order), read as a whole as `expect_kind` reads it; returns its kind."""
+        recognised = [
+            (kind, self.profile.error(kind).recognise.resolve(self.page)) for kind in kinds
+        ]
+        union = recognised[0][1]
+        for _, locator in recognised[1:]:
+            union = union.or_(locator)
+        titles = ", ".join(f"«{self.profile.error_title(kind)}»" for kind in kinds)
+        expect(union.first, f"ожидалась одна из страниц портала: {titles}").to_be_visible()
+        shown = next(kind for kind, locator in recognised if locator.first.is_visible())
+        self.expect_kind(shown)
+        return shown
 
     def _not_said_here(self, kind: str) -> list[str]:
         """`never_says`, and the words that name exactly one other situation: a text in one other
