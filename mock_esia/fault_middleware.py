@@ -115,8 +115,8 @@ async def _stall(decision: Decision) -> None:
     await transport.stall(decision.connection, decision.fault.spec.stall_seconds)
 
 
-async def _dribble(decision: Decision) -> None:
-    """The handler's own answer, sent a few bytes at a time."""
+async def _captured(decision: Decision) -> tuple[Message, bytes]:
+    """The handler's own answer: its start message and whole body."""
     start: Message = {}
     body: list[bytes] = []
 
@@ -127,10 +127,43 @@ async def _dribble(decision: Decision) -> None:
             body.append(message.get("body", b""))
 
     await decision.app(decision.scope, decision.receive, capture)
+    return start, b"".join(body)
+
+
+async def _send_instead(decision: Decision, start: Message, body: bytes) -> None:
+    """`start` with its Content-Length made true for `body`, then `body`."""
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await decision.send({**start, "headers": headers})
+    await decision.send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def _dribble(decision: Decision) -> None:
+    """The handler's own answer, sent a few bytes at a time."""
+    start, body = await _captured(decision)
     spec = decision.fault.spec
-    await transport.dribble(
-        start, b"".join(body), decision.send, spec.dribble_chunks, spec.dribble_seconds
-    )
+    await transport.dribble(start, body, decision.send, spec.dribble_chunks, spec.dribble_seconds)
+
+
+async def _truncate(decision: Decision) -> None:
+    """The handler's own answer with the second half of its body missing."""
+    start, body = await _captured(decision)
+    await _send_instead(decision, start, body[: len(body) // 2])
+
+
+async def _tamper(decision: Decision) -> None:
+    """The token endpoint's own answer with its id_token spoilt (`TokenIssuer.tampered_id_token`);
+    an answer without one (an error) goes out as it was."""
+    start, body = await _captured(decision)
+    try:
+        answer = json.loads(body)
+        token = answer["id_token"]
+    except (ValueError, KeyError, TypeError):
+        await _send_instead(decision, start, body)
+        return
+    issuer = decision.scope["app"].state.mock.tokens
+    answer["id_token"] = issuer.tampered_id_token(token, decision.fault.spec.tamper)
+    await _send_instead(decision, start, json.dumps(answer, ensure_ascii=False).encode())
 
 
 async def _maintenance(decision: Decision) -> None:
@@ -161,6 +194,8 @@ ANSWERS: dict[FaultKind, Callable[[Decision], Awaitable[None]]] = {
     FaultKind.DRIBBLE: _dribble,
     FaultKind.MAINTENANCE: _maintenance,
     FaultKind.ERROR: _error,
+    FaultKind.TAMPER: _tamper,
+    FaultKind.TRUNCATE: _truncate,
 }
 
 

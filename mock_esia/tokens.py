@@ -67,6 +67,7 @@ class TokenIssuer:
         self._gost_key = gost_key
         self._settings = settings
         self._clock = clock
+        self._foreign_issuer: TokenIssuer | None = None
 
     def _sign(
         self, payload: dict, subject_type: str, algorithm: str | None = None, version: int = 1
@@ -204,6 +205,47 @@ class TokenIssuer:
             algorithm,
             version=0,
         )
+
+    def tampered_id_token(self, token: str, how: str) -> str:
+        """One of our own id_tokens spoilt as an attacker or a broken proxy would spoil it, for
+        the `tamper` fault: a relying party must refuse each (ESIA's tokens are signed, dated and
+        addressed). `how`: foreign_key (a valid signature by a key that is not ESIA's), expired,
+        audience (addressed to another system), alg_none (unsigned, `alg: none`)."""
+        header_b64, payload_b64, _ = token.split(".")
+        header = json.loads(_unb64url(header_b64))
+        claims = json.loads(_unb64url(payload_b64))
+        algorithm = str(header.get("alg", RS256))
+        now = int(self._clock.time())
+        if how == "expired":
+            span = int(claims.get("exp", now)) - int(claims.get("iat", now))
+            claims.update(iat=now - span - 3600, nbf=now - span - 3600, exp=now - 3600)
+        elif how == "audience":
+            claims["aud"] = "OTHER_SYSTEM"
+        if how == "alg_none":
+            header["alg"] = "none"
+            compact = (",", ":")
+            return (
+                _b64url(json.dumps(header, separators=compact).encode())
+                + "."
+                + _b64url(json.dumps(claims, separators=compact, ensure_ascii=False).encode())
+                + "."
+            )
+        if how == "foreign_key":
+            return self._foreign().sign_as(claims, algorithm)
+        return self._sign(
+            claims, str(header.get("sbt", "id")), algorithm, int(header.get("ver", 0))
+        )
+
+    def _foreign(self) -> TokenIssuer:
+        """An issuer like this one with keys that are not ESIA's (made once, on first use)."""
+        if self._foreign_issuer is None:
+            self._foreign_issuer = TokenIssuer(
+                SigningKey.generate(), self._settings, self._clock, GostSigningKey.generate()
+            )
+        return self._foreign_issuer
+
+    def sign_as(self, claims: dict, algorithm: str) -> str:
+        return self._sign(claims, "id", algorithm, version=0)
 
     def read_access_token(self, token: str) -> dict:
         """Verify an access token presented to REST; expired and forged tokens differ in code."""

@@ -33,6 +33,10 @@ class FaultKind(StrEnum):
     # The request waits until the test releases the rule (or removes it), then is answered:
     # slowness a test controls, instead of a latency it races against.
     HOLD = "hold"
+    # The handler's real answer, spoilt: its id_token tampered with (`tamper`: foreign_key,
+    # expired, audience, alg_none), or its body cut in half (a proxy or a connection that broke).
+    TAMPER = "tamper"
+    TRUNCATE = "truncate"
 
 
 # Latency and holds add up with whatever else matches; every other kind decides the response.
@@ -113,6 +117,8 @@ class FaultSpec(BaseModel):
     dribble_seconds: float = Field(default=2.0, gt=0, le=600)
     # The most a held request waits for its release.
     hold_seconds: float = Field(default=30.0, gt=0, le=600)
+    # How a `tamper` fault spoils the id_token of the token endpoint's answer.
+    tamper: Literal["foreign_key", "expired", "audience", "alg_none"] | None = None
     note: str | None = Field(default=None, max_length=200)
 
     _window_times = field_validator("starts_at", "ends_at")(within_window_bounds)
@@ -149,6 +155,8 @@ class FaultSpec(BaseModel):
                 )
         elif self.status is not None or self.esia_error is not None or self.body is not None:
             raise ValueError("`status`, `body` and `esia_error` belong to error faults only")
+        if (self.kind == FaultKind.TAMPER) != (self.tamper is not None):
+            raise ValueError("a tamper fault needs `tamper`, and `tamper` belongs to it only")
         if self.starts_at and self.starts_in_seconds is not None:
             raise ValueError("give `starts_at` or `starts_in_seconds`, not both")
         if self.ends_at and self.lasts_seconds is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -303,3 +304,77 @@ def test_a_hold_ends_by_itself_after_hold_seconds_and_when_removed(
         esia_faults.clear()  # removing the rule lets its requests go
         assert held.result(timeout=10).status_code == 200
     assert rule["id"] not in {f["id"] for f in esia_admin.faults()}
+
+
+def _id_token_after(esia_http, esia_faults, persona, how: str) -> tuple[str, object]:
+    """(the tampered id_token, the mock's real RS256 key) for a fresh persona's login."""
+    from cryptography import x509
+
+    patient = persona("verified")
+    esia_faults.add("tamper", persona=patient.oid, routes=["token"], tamper=how)
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    pem = esia_http.get("/__admin/certificate", params={"alg": "RS256"}).content
+    return tokens["id_token"], x509.load_pem_x509_certificate(pem).public_key()
+
+
+@pytest.mark.parametrize(
+    ("how", "refused_as"),
+    [
+        ("foreign_key", "InvalidSignatureError"),
+        ("expired", "ExpiredSignatureError"),
+        ("audience", "InvalidAudienceError"),
+        ("alg_none", "InvalidAlgorithmError"),
+    ],
+)
+def test_a_tampered_id_token_is_refused_by_an_independent_jwt_library(
+    esia_http, esia_faults, persona, how, refused_as
+):
+    """PyJWT, as relying parties use it, refuses each spoilt token for the reason it was
+    spoilt — and accepts the same login's token when nothing is tampered with."""
+    import jwt
+
+    token, key = _id_token_after(esia_http, esia_faults, persona, how)
+    options = {"verify_sub": False}
+    with pytest.raises(jwt.PyJWTError) as refused:
+        jwt.decode(token, key, algorithms=["RS256"], audience=_AUDIENCE, options=options)
+    assert type(refused.value).__name__ == refused_as
+
+
+_AUDIENCE = AuthorizeParams().client_id
+
+
+def test_an_untampered_id_token_passes_the_same_check(esia_http, persona):
+    import jwt
+    from cryptography import x509
+
+    patient = persona("verified")
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    pem = esia_http.get("/__admin/certificate", params={"alg": "RS256"}).content
+    key = x509.load_pem_x509_certificate(pem).public_key()
+    claims = jwt.decode(
+        tokens["id_token"], key, algorithms=["RS256"], audience=_AUDIENCE,
+        options={"verify_sub": False},
+    )  # fmt: skip
+    assert claims["sub"] == patient.oid
+
+
+def test_a_truncated_answer_is_half_the_body_with_a_length_to_match(
+    esia_http, esia_faults, persona
+):
+    patient = persona("verified")
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    whole = esia_http.get(f"/rs/prns/{patient.oid}", headers=bearer)
+    esia_faults.add("truncate", persona=patient.oid, routes=["rest"], times=1)
+    cut = esia_http.get(f"/rs/prns/{patient.oid}", headers=bearer)
+    assert cut.status_code == 200
+    assert cut.content == whole.content[: len(whole.content) // 2]
+    assert int(cut.headers["content-length"]) == len(cut.content)
+    with pytest.raises(json.JSONDecodeError):
+        cut.json()
+
+
+def test_a_tamper_fault_needs_its_kind_of_tampering(esia_http):
+    answer = esia_http.post("/__admin/faults", json={"kind": "tamper", "routes": ["token"]})
+    assert answer.status_code == 422
+    assert "needs `tamper`" in answer.text
