@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz e2e-explore model-explore mutants mutants-generated clean
+.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz e2e-explore model-explore mutants mutants-generated sweep clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -36,6 +36,12 @@ test: setup lint
 
 report:
 	@$(VENV)/bin/esia-e2e report
+
+## make sweep: every answer ESIA can give, one login each (docs/sweep.md); e.g.
+## make sweep SWEEP_ARGS="--portal-profile ours.toml --portal-url … --esia-url …"
+SWEEP_ARGS ?=
+sweep: setup
+	@$(VENV)/bin/esia-e2e sweep $(SWEEP_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -59,6 +59,12 @@ def _mock(argv: list[str]) -> int:
     return main(argv)
 
 
+def _sweep(argv: list[str]) -> int:
+    from esia_e2e.sweep_cli import main
+
+    return main(argv)
+
+
 def _synthetic(argv: list[str]) -> int:
     from esia_e2e.synthetic.cli import main
 
@@ -72,6 +78,7 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "mock": (_mock, "the mock ESIA alone (also `mock-esia`), for a stand or another suite"),
     "synth": (_synthetic, "synthetic patients: the login journeys as concurrent users"),
     "check-profile": (_synthetic, "check a portal profile against its portal (the preflight)"),
+    "sweep": (_sweep, "every answer ESIA can give, one login each: what the patient gets"),
 }
 
 

@@ -112,7 +112,9 @@ async def _empty(decision: Decision) -> None:
 
 
 async def _stall(decision: Decision) -> None:
-    await transport.stall(decision.connection, decision.fault.spec.stall_seconds)
+    await transport.stall(
+        decision.connection, decision.fault.spec.stall_seconds, decision.fault.released
+    )
 
 
 async def _captured(decision: Decision) -> tuple[Message, bytes]:

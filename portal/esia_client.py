@@ -176,9 +176,7 @@ class EsiaClient:
                 f"HTTP {response.status_code}", maintenance="ESIA-007008" in response.text
             )
         body = self._json(response)
-        if response.status_code == 403:
-            return {}  # a scope not granted: the data is simply not there
-        if response.status_code != 200:
+        if response.status_code != 200:  # incl. 403: the patient granted every scope asked
             raise EsiaRejectedError(
                 f"REST {path or '/'}: HTTP {response.status_code} {body.get('code')}"
             )

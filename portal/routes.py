@@ -80,7 +80,10 @@ def _with_cookie(response: Response, sid: str) -> Response:
 def esia_refusal_kind(params: QueryParams) -> tuple[str, str | None]:
     """The error page for an error ESIA sent back to the callback, and its detail."""
     description = params.get("error_description", "")
-    if params["error"] == "access_denied" and "ESIA-007055" not in description:
+    # Only the patient's «Отказать» is ESIA-007004; access_denied also carries ESIA's refusal of
+    # the portal itself (ESIA-007053, a wrong client_secret), which is not the patient's doing.
+    refused = "ESIA-007004" in description or "ESIA-" not in description
+    if params["error"] == "access_denied" and refused:
         return "consent_refused", None
     if "ESIA-007055" in description:
         return Refusal.SIMPLIFIED_ACCOUNT, None

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace, profile: Profile) -> Iterator[tuple[str, AdminClient]]:
+def target(args: argparse.Namespace, profile: Profile) -> Iterator[tuple[str, AdminClient]]:
     base = args.portal_url or profile.portal.base_url
     if base:
         if not args.esia_url:
@@ -55,7 +55,7 @@ def _target(args: argparse.Namespace, profile: Profile) -> Iterator[tuple[str, A
 def run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args.profile)
-        with _target(args, profile) as (base, admin), sync_playwright() as playwright:
+        with target(args, profile) as (base, admin), sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 **launch_options(playwright.chromium.executable_path)
             )

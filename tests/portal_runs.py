@@ -14,7 +14,7 @@ from pathlib import Path
 from processes import explain, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-SLOW_CABINET = ROOT / "tests" / "portals" / "slow_cabinet.py"
+TINY_PORTAL = ROOT / "tests" / "portals" / "tiny_portal.py"
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,10 @@ class Verdicts:
 def run_on_test_portal(
     esia_url: str, portal_args: list[str], profile: str, folder: Path, select: str
 ) -> Verdicts:
-    """Start tests/portals/slow_cabinet.py with `portal_args`, run the scenarios `select` (-k)
+    """Start tests/portals/tiny_portal.py with `portal_args`, run the scenarios `select` (-k)
     through `profile` (TOML text), stop the portal."""
     portal, portal_url = serve(
-        [sys.executable, "-u", str(SLOW_CABINET), "--esia-url", esia_url, *portal_args]
+        [sys.executable, "-u", str(TINY_PORTAL), "--esia-url", esia_url, *portal_args]
     )
     path = folder / "profile.toml"
     path.write_text(profile, encoding="utf-8")

@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import socket
 import struct
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -39,10 +41,13 @@ async def empty(transport: Any) -> None:
     await asyncio.sleep(0)
 
 
-async def stall(transport: Any, seconds: float) -> None:
-    """Accept the request and answer nothing; after `seconds` drop the connection, so that a
-    client without a timeout is not held for ever and the mock stops by itself."""
-    await asyncio.sleep(seconds)
+async def stall(transport: Any, seconds: float, ended: threading.Event | None = None) -> None:
+    """Accept the request and answer nothing; after `seconds`, or once the rule is removed
+    (`ended`), drop the connection — so that a client without a timeout is not held for ever,
+    and a mock stopped after its test finds no stalled request to cancel."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (ended is not None and ended.is_set()):
+        await asyncio.sleep(0.05)
     await reset(transport)
 
 

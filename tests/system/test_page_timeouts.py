@@ -1,7 +1,7 @@
 """The page-timeout scenario against portals that give up in every way real ones do, through a
 profile alone: it passes on a page timer, `xhr.timeout`, `AbortSignal.timeout` and a server that
 stops waiting for ESIA, and fails on a cabinet that never gives up, gives up much later, or
-earlier than its profile says (tests/portals/slow_cabinet.py)."""
+earlier than its profile says (tests/portals/tiny_portal.py)."""
 
 from __future__ import annotations
 

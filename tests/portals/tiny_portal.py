@@ -5,13 +5,17 @@ Each mode is a way real portals give up, or a mistake: ``timer`` (a setTimeout a
 request), ``xhr`` (`XMLHttpRequest.timeout`), ``fetch`` (`AbortSignal.timeout`), ``server`` (a
 server-rendered cabinet whose server stops waiting for ESIA's REST), and the mistakes ``never``
 (no timeout at all), ``late`` (three times the stated timeout) and ``early`` (a quarter of it).
+Otherwise it answers what ESIA sends as a careful portal does (the sweep's tests need one that
+is right on every row but the planted ones): ESIA-007004 is the patient's refusal, 007008 is
+maintenance, everything else of ESIA's is «Госуслуги не отвечают»; the id_token is checked.
+`--mistakes` plants the wrong handling real portals have (MISTAKES below).
 With `--levels confirmed` it lets in only the account levels listed (a rule stricter than the
 help page's, for the account-level scenarios' own tests), telling the levels apart as portals do:
 `urn:esia:sbj:lvl` "PR" is confirmed; otherwise a checked passport and SNILS make a standard one.
 It logs in through the mock's legacy endpoints as an unregistered (lenient) client: only the
 cabinet matters here. It shares no code with the suite or the reference portal.
 
-    python tests/portals/slow_cabinet.py --esia-url URL --mode xhr --timeout 2 [--port 0]
+    python tests/portals/tiny_portal.py --esia-url URL --mode xhr --timeout 2 [--port 0]
         [--levels simplified,standard,confirmed]
 """
 
@@ -20,8 +24,10 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import functools
 import html
 import json
+import logging
 import secrets
 import sys
 import uuid
@@ -29,12 +35,17 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
+from cryptography import x509
 from flask import Flask, redirect, request, session
 from werkzeug.serving import make_server
 
 CLIENT_ID = "SLOW_CABINET"
 SCOPES = "openid fullname snils id_doc medical_doc"
 LEVELS = ("simplified", "standard", "confirmed")
+# Mistakes real portals make with what ESIA answers, planted on demand for the sweep's tests:
+# every refusal blamed on the patient, a cabinet with empty fields when ESIA's data did not come,
+# an id_token trusted without checking its signature, date and audience.
+MISTAKES = ("blames_patient", "empty_fields", "unchecked_token")
 MODES = ("timer", "xhr", "fetch", "server", "never", "late", "early")
 
 # How the page asks for its data, per mode; `T` is the stated timeout in milliseconds.
@@ -85,12 +96,22 @@ def page(body: str) -> str:
 
 
 def create_app(
-    esia_url: str, public_url: str, mode: str, timeout: float, levels: tuple[str, ...] = LEVELS
+    esia_url: str,
+    public_url: str,
+    mode: str,
+    timeout: float,
+    levels: tuple[str, ...] = LEVELS,
+    mistakes: frozenset[str] = frozenset(),
 ) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
     esia = esia_url.rstrip("/")
     callback = f"{public_url}/return"
+
+    @functools.cache
+    def esia_key() -> object:
+        pem = requests.get(f"{esia}/__admin/certificate", params={"alg": "RS256"}, timeout=10)
+        return x509.load_pem_x509_certificate(pem.content).public_key()
 
     def secret() -> str:  # an unregistered client: the mock checks the format only
         return base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("=")
@@ -137,13 +158,28 @@ def create_app(
         }
         return redirect(f"{esia}/aas/oauth2/ac?{urlencode(query)}")
 
-    @app.get("/return")
-    def back():
-        if request.args.get("error") or request.args.get("state") != session.pop("state", None):
-            return page("<div id='problem'>Вход не выполнен</div>")
+    def problem(kind: str, title: str, text: str) -> str:
+        return page(f"<div id='problem' data-kind='{kind}'><h1>{title}</h1><p>{text}</p></div>")
+
+    def unavailable() -> str:
+        return problem("unavailable", "Госуслуги не отвечают", "Попробуйте войти позднее.")
+
+    def refused(description: str) -> str:
+        """ESIA's error on the return, told apart by its code — unless the mistake of blaming
+        the patient for every refusal is planted."""
+        if "ESIA-007004" in description or "blames_patient" in mistakes:
+            return problem(
+                "consent", "Вы не предоставили доступ", "Нажмите «Предоставить» на Госуслугах."
+            )
+        if "ESIA-007008" in description:
+            return problem("maintenance", "На Госуслугах технические работы", "Зайдите позднее.")
+        return unavailable()
+
+    def exchange(code: str) -> dict | str:
+        """The tokens, or the page to show instead."""
         form = {
             "client_id": CLIENT_ID,
-            "code": request.args.get("code", ""),
+            "code": code,
             "grant_type": "authorization_code",
             "redirect_uri": callback,
             "scope": SCOPES,
@@ -152,28 +188,73 @@ def create_app(
             "state": str(uuid.uuid4()),
             "client_secret": secret(),
         }
-        tokens = requests.post(f"{esia}/aas/oauth2/te", data=form, timeout=30).json()
-        claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+        try:
+            answer = requests.post(f"{esia}/aas/oauth2/te", data=form, timeout=timeout)
+            tokens = answer.json()
+        except (requests.RequestException, ValueError):
+            return unavailable()
+        if answer.status_code != 200 or not isinstance(tokens, dict) or "id_token" not in tokens:
+            return refused(
+                str(tokens.get("error_description", "")) if isinstance(tokens, dict) else ""
+            )
+        return tokens
+
+    def identity(id_token: str) -> dict | None:
+        """The id_token's claims, checked as ESIA's recommendations say — unless the mistake of
+        trusting it unchecked is planted."""
+        if "unchecked_token" in mistakes:
+            return jwt.decode(id_token, options={"verify_signature": False})
+        try:
+            return jwt.decode(
+                id_token,
+                esia_key(),
+                algorithms=["RS256"],
+                audience=CLIENT_ID,
+                options={"verify_sub": False},
+            )
+        except jwt.PyJWTError:
+            return None
+
+    @app.get("/return")
+    def back():
+        if request.args.get("state") != session.pop("state", None):
+            return problem("state", "Сеанс входа устарел", "Начните вход заново.")
+        if request.args.get("error"):
+            return refused(request.args.get("error_description", ""))
+        tokens = exchange(request.args.get("code", ""))
+        if isinstance(tokens, str):
+            return tokens
+        claims = identity(tokens["id_token"])
+        if claims is None:
+            return unavailable()
         session["oid"], session["token"] = int(claims["sub"]), tokens["access_token"]
-        level = account_level(claims)
+        try:
+            level = account_level(claims)
+            session["data"] = patient(timeout)
+        except (requests.RequestException, ValueError):
+            if "empty_fields" not in mistakes:
+                return unavailable()
+            level, session["data"] = "confirmed", {"fio": "", "policy": ""}
         if level not in levels:
             session.clear()
-            return page(
-                f"<div id='problem' data-kind='{level}'><h1>Вход недоступен</h1>"
-                "<p>Вход в личный кабинет доступен только с подтверждённой учётной записью "
-                "Госуслуг.</p></div>"
+            return problem(
+                level,
+                "Вход недоступен",
+                "Вход в личный кабинет доступен только с подтверждённой учётной записью Госуслуг.",
             )
         return redirect("/lk")
 
     def account_level(claims: dict) -> str:
         if claims.get("urn:esia:sbj", {}).get("urn:esia:sbj:lvl") == "PR":
             return "confirmed"
-        person = requests.get(
+        answer = requests.get(
             f"{esia}/rs/prns/{session['oid']}",
             params={"embed": "(documents.elements)"},
             headers={"Authorization": f"Bearer {session['token']}"},
-            timeout=30,
-        ).json()
+            timeout=timeout,
+        )
+        answer.raise_for_status()
+        person = answer.json()
         documents = person.get("documents", {}).get("elements", [])
         passport = any(d.get("type") == "RF_PASSPORT" for d in documents)
         return "standard" if passport and person.get("snils") else "simplified"
@@ -185,7 +266,12 @@ def create_app(
             return page(_SHELL % {"timeout_ms": int(timeout * 1000), "loader": loader})
         try:  # server-rendered: the server stops waiting for ESIA after the timeout
             data = patient(timeout)
-        except requests.RequestException:
+        except (requests.RequestException, ValueError):
+            if "empty_fields" in mistakes:
+                return page(
+                    "<h1 id='fio'></h1><p>Полис ОМС: <span id='policy'></span></p>"
+                    "<a href='/logout'>Выйти</a>"
+                )
             return page(
                 "<div role='alert'><p>Данные не загрузились, перезагрузите страницу.</p>"
                 "<a href='/lk'>Перезагрузить</a></div>"
@@ -219,11 +305,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--levels", default=",".join(LEVELS), help="the levels it lets in")
+    parser.add_argument("--mistakes", default="", help=f"planted: {', '.join(MISTAKES)}")
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines (they carry codes)
     server = make_server("127.0.0.1", args.port, None, threaded=True)  # type: ignore[arg-type]
     public_url = f"http://localhost:{server.socket.getsockname()[1]}"
     levels = tuple(args.levels.split(","))
-    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout, levels)
+    mistakes = frozenset(filter(None, args.mistakes.split(",")))
+    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout, levels, mistakes)
     print(f"slow cabinet ({args.mode}) serving at {public_url}", flush=True)
     server.serve_forever()
     return 0
