@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -205,6 +206,10 @@ class AdminClient:
             if v is not None
         }
         return self._call("GET", "/journal", params=params)["entries"]
+
+    def usage(self, client_id: str) -> dict:
+        """`GET /__admin/clients/{client_id}/usage`: what the portal really did at the mock."""
+        return self._call("GET", f"/clients/{quote(client_id, safe='')}/usage")
 
     def lockout(self, oid: int) -> dict:
         return self._call("GET", f"/personas/{oid}/lockout")

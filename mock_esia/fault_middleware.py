@@ -268,6 +268,14 @@ class FaultMiddleware:
                     detail=notes.get("esia_detail"),
                 )
             )
+            mock.usage.record(
+                who.client_id,
+                group,
+                scope["path"],
+                status[0] if status else None,
+                notes.get("secret_check"),
+                query.get("scope"),
+            )
 
 
 def error_response(request: Request, fault: Fault, mock: Any) -> Response:

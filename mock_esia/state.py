@@ -24,6 +24,7 @@ from mock_esia.people.presets import PRESETS, Preset, load_presets
 from mock_esia.relying_parties import Client, is_loopback_uri, unregistered_client
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
+from mock_esia.usage import Usage
 
 LOG = logging.getLogger("mock_esia")
 MAX_CLIENT_ID = 64
@@ -48,6 +49,7 @@ class MockEsia:
             self.presets = load_presets(self.settings.presets_files, self.presets)
         self.tokens = TokenIssuer(self.key, self.settings, self.clock, self.gost_key)
         self.journal = Journal(self.settings.journal_size)
+        self.usage = Usage()
         self._warned_lenient: set[str] = set()
 
     def resolve_client(self, client_id: str) -> Client:
@@ -104,4 +106,5 @@ class MockEsia:
         self.store.reset()
         self.faults.reset()
         self.journal.clear()
+        self.usage.clear()
         self.clock.set_offset(0)

@@ -275,6 +275,24 @@ def journal(
     return {"capacity": mock.journal.capacity, "entries": [e.view() for e in entries]}
 
 
+@router.get("/clients/{client_id}/usage")
+def client_usage(request: Request, client_id: str) -> dict:
+    """What the relying party really did here: its signature checks, endpoints, scopes asked,
+    logins that read the patient's data; and the id_token algorithm the mock signs for it."""
+    mock = _mock(request)
+    usage = mock.usage.view(client_id)
+    if usage is None:
+        raise NotFoundError(f"no request of client {client_id!r} seen")
+    client = mock.resolve_client(client_id)
+    return {
+        **usage,
+        "client_id": client_id,
+        "registered": mock.store.client(client_id) is not None,
+        "secret_mode": str(client.secret_mode),
+        "token_alg": client.token_alg or mock.settings.token_alg,
+    }
+
+
 @router.delete("/journal", status_code=204)
 def clear_journal(request: Request) -> Response:
     _mock(request).journal.clear()

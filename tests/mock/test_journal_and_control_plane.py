@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 
 import httpx
 import pytest
@@ -100,3 +101,22 @@ def test_the_admin_client_drops_an_idle_connection_before_the_mock_does():
     """With equal timers (httpx and uvicorn both default to 5 s) a call sent as the server closes
     an idle connection is reset — once seen as every scenario erroring at set-up under CI load."""
     assert uvicorn.Config(app=create_app()).timeout_keep_alive > KEEPALIVE_EXPIRY_SECONDS
+
+
+def test_a_clients_usage_counts_what_it_really_did(esia_http, persona):
+    """Production readiness is read from here: how the secret was checked, which endpoints,
+    which scopes, how many reads of the patient's data."""
+    params = AuthorizeParams(client_id=f"USAGE_{uuid.uuid4().hex[:8]}")
+    patient = persona("verified")
+    tokens = login_flow(esia_http, params, patient.phone, patient.password).tokens
+    esia_http.get(
+        f"/rs/prns/{patient.oid}", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    usage = esia_http.get(f"/__admin/clients/{params.client_id}/usage").json()
+    assert usage["secret_checks"] == {"lenient": 2}  # authorize and token, unregistered
+    assert usage["registered"] is False
+    assert sum(usage["endpoints"].values()) == 2
+    assert "openid" in usage["scopes"]
+    assert usage["data_reads"] == 1
+    assert usage["token_alg"] == "RS256"
+    assert esia_http.get("/__admin/clients/NOBODY_AT_ALL/usage").status_code == 404

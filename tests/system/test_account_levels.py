@@ -75,6 +75,9 @@ def test_a_stricter_rule_said_in_the_profile_passes_and_is_marked(esia_url, tmp_
     ], deviations
     markdown = (tmp_path / "reports" / "conformance.md").read_text(encoding="utf-8")
     assert "строже справки" in markdown
+    # An unregistered (lenient) portal: its signature was never checked, whatever it claims.
+    signature = verdicts.conformance["readiness"][0]
+    assert signature["verdict"] == "ЕСИА не примет", signature
 
 
 def test_a_stricter_rule_the_profile_does_not_say_fails_the_standard_account(esia_url, tmp_path):

@@ -103,6 +103,12 @@ def test_the_catalogue_runs_against_a_second_portal_from_its_profile_alone(clini
     assert conformance["totals"]["handled"] >= 12
     assert conformance["totals"]["not claimed"] >= 6
     assert "Поликлиника №7" in (tmp_path / "conformance.md").read_text()
+    # Its readiness as the mock saw it: a GOST CMS checked as ESIA does, the legacy endpoints.
+    readiness = {r["aspect"]: r for r in conformance["readiness"]}
+    signature = readiness["Подпись запросов (как её проверил мок)"]
+    assert signature["verdict"] == "готово", signature
+    assert "pkcs7" in signature["finding"]
+    assert readiness["Поколение адресов ЕСИА"]["verdict"] == "к сведению"
     # Its rule is laxer than the help page's, and its profile says so: the simplified account
     # reaches the cabinet, and the report marks the rule.
     assert outcome["test_simplified_account_is_refused_by_the_portal[chromium]"] == "passed"
