@@ -4,6 +4,7 @@ import allure
 from playwright.sync_api import Locator, Page, expect
 
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
+from esia_e2e.library.pages.seen import headline
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
 from esia_e2e.library.value_formats import containing, same_text
@@ -47,8 +48,12 @@ class CabinetPage:
         profile = self.profile
         full_name = profile.patient_name(patient.raw)
         with allure.step(f"В личном кабинете показаны ФИО ({full_name}) и данные пациента"):
-            expect(self.page).to_have_url(profile.cabinet_url)
-            expect(self.patient_name).to_be_visible()
+            try:
+                expect(self.page).to_have_url(profile.cabinet_url)
+                expect(self.patient_name).to_be_visible()
+            except AssertionError as exc:
+                expected = f"личный кабинет пациента {full_name}"
+                raise headline(expected, self.page, profile, exc) from None
             expect(self.patient_name).to_have_text(same_text(full_name))
             policy = patient.document("MDCL_PLCY")
             if self.policy is not None and policy is not None:

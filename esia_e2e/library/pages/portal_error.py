@@ -6,6 +6,7 @@ import allure
 from playwright.sync_api import Page, expect
 
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
+from esia_e2e.library.pages.seen import headline
 from esia_e2e.library.profile import Profile
 from esia_e2e.library.value_formats import containing
 
@@ -36,7 +37,11 @@ class PortalErrorPage:
                         f"«{kind}» page: the portal hung instead of giving up in time"
                     )
                 timeout = left * 1000
-            expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
+            try:
+                expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
+            except AssertionError as exc:
+                expected = f"страница «{self.profile.error_title(kind)}»"
+                raise headline(expected, self.page, self.profile, exc) from None
             # `[locators] error_page` is every error page of the portal: this one too.
             any_error = self.profile.locators.error_page.resolve(self.page)
             expect(
