@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 BROWSER_FIXTURES = {"page", "context", "browser", "new_context", "launch_browser", "browser_type"}
 # Fixtures below that start processes: OpenSSL, pip and a venv.
-PROCESS_FIXTURES = {"rsa_pair", "installed_tool"}
+PROCESS_FIXTURES = {"rsa_pair", "installed_tool", "mock_url"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,6 +53,20 @@ def no_process_in_the_fast_loop() -> Iterator[None]:
         yield
     finally:
         subprocess.Popen.__init__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    """A mock ESIA in a process of its own (`python -m mock_esia serve`), for the tests that
+    run the catalogue or the sweep as a separate process against a test portal."""
+    from processes import serve
+
+    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
+    try:
+        yield url
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
 
 
 @pytest.fixture

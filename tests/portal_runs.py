@@ -17,6 +17,28 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY_PORTAL = ROOT / "tests" / "portals" / "tiny_portal.py"
 
 
+# What every profile of the tiny portal starts with: how it logs in (as an unregistered, lenient
+# client of the mock) and where its cabinet is. Each test adds its locators, texts and claims.
+TINY_PROFILE_HEAD = """
+[portal]
+name = "{name}"
+client_id = "TINY_PORTAL"
+secret_mode = "lenient"
+redirect_uris = ["{{base_url}}/return", "{{base_url}}/"]
+scopes = "openid fullname snils id_doc medical_doc"
+{portal_extra}
+
+[login]
+start = {{ role = "link", name = "Войти через Госуслуги" }}
+cabinet_url = "/lk$"
+"""
+
+
+def tiny_profile(name: str, rest: str, portal_extra: str = "") -> str:
+    """A profile of tests/portals/tiny_portal.py: the common head, then `rest` (TOML)."""
+    return TINY_PROFILE_HEAD.format(name=name, portal_extra=portal_extra) + rest
+
+
 @dataclass(frozen=True)
 class Verdicts:
     outcomes: dict[str, str]  # scenario name (without the browser) -> passed/failed/skipped

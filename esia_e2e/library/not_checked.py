@@ -9,6 +9,7 @@ import contextlib
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 from allure_commons.logger import AllureFileLogger
@@ -17,13 +18,34 @@ from allure_commons.model2 import Attachment, Label, Status, StatusDetails, Test
 NOT_CHECKED = "не проверено"
 
 
+@contextlib.contextmanager
+def _junit_suite(path: Path) -> Iterator[ET.Element | None]:
+    """pytest's just-written JUnit file's <testsuite>, saved after the caller edits it; None
+    (and nothing written) when the file is missing or not JUnit."""
+    if not path.is_file():
+        yield None
+        return
+    try:
+        tree = ET.parse(path)  # noqa: S314 - pytest's own file, just written
+    except (ET.ParseError, OSError):
+        yield None
+        return
+    suite = tree.getroot().find("testsuite")
+    yield suite
+    if suite is not None:
+        with contextlib.suppress(OSError):
+            tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _count(suite: ET.Element, attribute: str, more: int) -> None:
+    suite.set(attribute, str(int(suite.get(attribute, "0")) + more))
+
+
 def mark_junit_not_checked(path: Path, nodeids: list[str], why: str) -> None:
     """A skipped test case per node id, added to the JUnit file pytest has just written."""
-    if not nodeids or not path.is_file():
+    if not nodeids:
         return
-    with contextlib.suppress(ET.ParseError, OSError):
-        tree = ET.parse(path)  # noqa: S314 - pytest's own file, just written
-        suite = tree.getroot().find("testsuite")
+    with _junit_suite(path) as suite:
         if suite is None:
             return
         for nodeid in nodeids:
@@ -36,9 +58,8 @@ def mark_junit_not_checked(path: Path, nodeids: list[str], why: str) -> None:
                 time="0",
             )
             ET.SubElement(case, "skipped", type="pytest.skip", message=f"{NOT_CHECKED}: {why}")
-        suite.set("tests", str(int(suite.get("tests", "0")) + len(nodeids)))
-        suite.set("skipped", str(int(suite.get("skipped", "0")) + len(nodeids)))
-        tree.write(path, encoding="utf-8", xml_declaration=True)
+        _count(suite, "tests", len(nodeids))
+        _count(suite, "skipped", len(nodeids))
 
 
 def write_not_checked_results(alluredir: Path, nodeids: list[str], why: str) -> None:
@@ -64,20 +85,15 @@ def write_not_checked_results(alluredir: Path, nodeids: list[str], why: str) -> 
 
 def add_junit_failure(path: Path, name: str, message: str) -> None:
     """One failed test case (`classname` esia_e2e.preflight) added to pytest's JUnit file."""
-    if not path.is_file():
-        return
-    with contextlib.suppress(ET.ParseError, OSError):
-        tree = ET.parse(path)  # noqa: S314 - pytest's own file, just written
-        suite = tree.getroot().find("testsuite")
+    with _junit_suite(path) as suite:
         if suite is None:
             return
         case = ET.Element("testcase", classname="esia_e2e.preflight", name=name, time="0")
         failure = ET.SubElement(case, "failure", message=message.splitlines()[0])
         failure.text = message
         suite.insert(0, case)
-        suite.set("tests", str(int(suite.get("tests", "0")) + 1))
-        suite.set("failures", str(int(suite.get("failures", "0")) + 1))
-        tree.write(path, encoding="utf-8", xml_declaration=True)
+        _count(suite, "tests", 1)
+        _count(suite, "failures", 1)
 
 
 def write_failed_result(alluredir: Path, name: str, message: str, screenshot: Path) -> None:

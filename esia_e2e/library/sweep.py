@@ -29,20 +29,11 @@ from esia_e2e.library.profile import KNOWN_ERROR_KINDS, Profile
 from esia_e2e.library.value_formats import same_text
 from mock_esia.admin_client import AdminClient
 
-# Kinds that put the cause on the patient: shown for an ESIA-side failure, they send the patient
-# to fix what is not broken.
-BLAMES_THE_PATIENT = frozenset(
-    {
-        "consent_refused",
-        "simplified_account",
-        "standard_account",
-        "no_oms",
-        "no_snils",
-        "no_passport",
-    }
-)
-# Kinds that put the failure on Gosuslugi's side.
+# Kinds that put the failure on Gosuslugi's side; every other kind the scenarios know puts the
+# cause on the patient (consent, an account level, a missing document): shown for an ESIA-side
+# failure, it sends the patient to fix what is not broken.
 ESIA_SIDE = frozenset({"esia_unavailable", "esia_maintenance"})
+BLAMES_THE_PATIENT = frozenset(KNOWN_ERROR_KINDS) - ESIA_SIDE
 
 # What a patient may get, and how a wrong one is named in the report.
 RIGHT = "верно"

@@ -39,7 +39,7 @@ from cryptography import x509
 from flask import Flask, redirect, request, session
 from werkzeug.serving import make_server
 
-CLIENT_ID = "SLOW_CABINET"
+CLIENT_ID = "TINY_PORTAL"
 SCOPES = "openid fullname snils id_doc medical_doc"
 LEVELS = ("simplified", "standard", "confirmed")
 # Mistakes real portals make with what ESIA answers, planted on demand for the sweep's tests:
@@ -119,7 +119,8 @@ def create_app(
     def stamp() -> str:
         return dt.datetime.now(dt.UTC).strftime("%Y.%m.%d %H:%M:%S +0000")
 
-    def patient(rest_timeout: float) -> dict:
+    def person(rest_timeout: float) -> dict:
+        """The patient as ESIA's REST gives them, with documents; raises on any failure."""
         answer = requests.get(
             f"{esia}/rs/prns/{session['oid']}",
             params={"embed": "(documents.elements)"},
@@ -127,14 +128,18 @@ def create_app(
             timeout=rest_timeout,
         )
         answer.raise_for_status()
-        person = answer.json()
+        return answer.json()
+
+    def patient(rest_timeout: float) -> dict:
+        """What the cabinet shows: the name, the policy number."""
+        data = person(rest_timeout)
         policies = [
             d["number"]
-            for d in person.get("documents", {}).get("elements", [])
+            for d in data.get("documents", {}).get("elements", [])
             if d.get("type") == "MDCL_PLCY"
         ]
         fio = " ".join(
-            p for p in (person["lastName"], person["firstName"], person.get("middleName")) if p
+            p for p in (data["lastName"], data["firstName"], data.get("middleName")) if p
         )
         return {"fio": fio, "policy": policies[0] if policies else ""}
 
@@ -247,17 +252,10 @@ def create_app(
     def account_level(claims: dict) -> str:
         if claims.get("urn:esia:sbj", {}).get("urn:esia:sbj:lvl") == "PR":
             return "confirmed"
-        answer = requests.get(
-            f"{esia}/rs/prns/{session['oid']}",
-            params={"embed": "(documents.elements)"},
-            headers={"Authorization": f"Bearer {session['token']}"},
-            timeout=timeout,
-        )
-        answer.raise_for_status()
-        person = answer.json()
-        documents = person.get("documents", {}).get("elements", [])
+        data = person(timeout)
+        documents = data.get("documents", {}).get("elements", [])
         passport = any(d.get("type") == "RF_PASSPORT" for d in documents)
-        return "standard" if passport and person.get("snils") else "simplified"
+        return "standard" if passport and data.get("snils") else "simplified"
 
     @app.get("/lk")
     def cabinet() -> str:

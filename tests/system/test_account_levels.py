@@ -6,12 +6,8 @@ independently written portal: tests/system/test_second_portal.py)."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-
 import pytest
-from portal_runs import run_on_test_portal
-from processes import serve
+from portal_runs import run_on_test_portal, tiny_profile
 
 pytestmark = pytest.mark.slow
 
@@ -19,30 +15,19 @@ SELECT = "simplified_account or standard_account"
 SIMPLIFIED = "test_simplified_account_is_refused_by_the_portal"
 STANDARD = "test_a_standard_account_is_enough_to_reach_the_cabinet"
 
-PROFILE = """
-[portal]
-name = "Только подтверждённые"
-client_id = "SLOW_CABINET"
-secret_mode = "lenient"
-redirect_uris = ["{{base_url}}/return", "{{base_url}}/"]
-scopes = "openid fullname snils id_doc medical_doc"
-{levels}
-
-[login]
-start = {{ role = "link", name = "Войти через Госуслуги" }}
-cabinet_url = "/lk$"
-
+NAME = "Только подтверждённые"
+REST = """
 [locators]
-patient_name = {{ css = "#fio" }}
-logout = {{ role = "link", name = "Выйти" }}
-error_page = {{ css = "#problem" }}
+patient_name = { css = "#fio" }
+logout = { role = "link", name = "Выйти" }
+error_page = { css = "#problem" }
 
 [errors.simplified_account]
-recognise = {{ css = "#problem[data-kind=simplified]" }}
+recognise = { css = "#problem[data-kind=simplified]" }
 says = ["только с подтверждённой учётной записью"]
 
 [errors.standard_account]
-recognise = {{ css = "#problem[data-kind=standard]" }}
+recognise = { css = "#problem[data-kind=standard]" }
 says = ["только с подтверждённой учётной записью"]
 
 [claims]
@@ -50,21 +35,11 @@ refuses_simplified_account = true
 """
 
 
-@pytest.fixture(scope="module")
-def esia_url() -> Iterator[str]:
-    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
-    try:
-        yield url
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-
-
-def test_a_stricter_rule_said_in_the_profile_passes_and_is_marked(esia_url, tmp_path):
+def test_a_stricter_rule_said_in_the_profile_passes_and_is_marked(mock_url, tmp_path):
     verdicts = run_on_test_portal(
-        esia_url,
+        mock_url,
         ["--mode", "server", "--levels", "confirmed"],
-        PROFILE.format(levels='account_levels = ["confirmed"]'),
+        tiny_profile(NAME, REST, 'account_levels = ["confirmed"]'),
         tmp_path,
         SELECT,
     )
@@ -80,12 +55,12 @@ def test_a_stricter_rule_said_in_the_profile_passes_and_is_marked(esia_url, tmp_
     assert signature["verdict"] == "ЕСИА не примет", signature
 
 
-def test_a_stricter_rule_the_profile_does_not_say_fails_the_standard_account(esia_url, tmp_path):
+def test_a_stricter_rule_the_profile_does_not_say_fails_the_standard_account(mock_url, tmp_path):
     """Unsaid, the help page's rule holds: a standard account must reach its cabinet."""
     verdicts = run_on_test_portal(
-        esia_url,
+        mock_url,
         ["--mode", "server", "--levels", "confirmed"],
-        PROFILE.format(levels=""),
+        tiny_profile(NAME, REST),
         tmp_path,
         SELECT,
     )
@@ -93,12 +68,12 @@ def test_a_stricter_rule_the_profile_does_not_say_fails_the_standard_account(esi
     assert verdicts.conformance["deviations"] == {}
 
 
-def test_a_rule_the_portal_does_not_keep_fails(esia_url, tmp_path):
+def test_a_rule_the_portal_does_not_keep_fails(mock_url, tmp_path):
     """The profile says confirmed only; the portal lets a standard account in."""
     verdicts = run_on_test_portal(
-        esia_url,
+        mock_url,
         ["--mode", "server", "--levels", "standard,confirmed"],
-        PROFILE.format(levels='account_levels = ["confirmed"]'),
+        tiny_profile(NAME, REST, 'account_levels = ["confirmed"]'),
         tmp_path,
         SELECT,
     )

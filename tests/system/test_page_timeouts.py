@@ -5,31 +5,17 @@ earlier than its profile says (tests/portals/tiny_portal.py)."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from portal_runs import run_on_test_portal
-from processes import serve
+from portal_runs import run_on_test_portal, tiny_profile
 
 pytestmark = pytest.mark.slow
 
 SCENARIO = "test_a_load_longer_than_the_page_waits_asks_to_reload"
 TIMEOUT_SECONDS = 2
 
-PROFILE = """
-[portal]
-name = "Медленный кабинет ({mode})"
-client_id = "SLOW_CABINET"
-secret_mode = "lenient"
-redirect_uris = ["{{base_url}}/return", "{{base_url}}/"]
-scopes = "openid fullname snils id_doc medical_doc"
-
-[login]
-start = {{ role = "link", name = "Войти через Госуслуги" }}
-cabinet_url = "/lk$"
-
+REST = """
 [locators]
 patient_name = {{ css = "#fio" }}
 policy_number = {{ css = "#policy" }}
@@ -52,27 +38,23 @@ loads_cabinet_data_separately = {separately}
 """
 
 
-@pytest.fixture(scope="module")
-def esia_url() -> Iterator[str]:
-    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
-    try:
-        yield url
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-
-
-def run_scenario(esia_url: str, mode: str, gives_up_by: str, tmp_path: Path) -> tuple[str, str]:
+def run_scenario(mock_url: str, mode: str, gives_up_by: str, tmp_path: Path) -> tuple[str, str]:
     """The scenario's outcome (passed/failed/skipped) and the run's output."""
-    profile = PROFILE.format(
-        mode=mode,
-        timeout=TIMEOUT_SECONDS,
-        gives_up_by=gives_up_by,
-        button="link" if gives_up_by == "server" else "button",
-        separately=str(gives_up_by != "server").lower(),
+    profile = tiny_profile(
+        f"Медленный кабинет ({mode})",
+        REST.format(
+            timeout=TIMEOUT_SECONDS,
+            gives_up_by=gives_up_by,
+            button="link" if gives_up_by == "server" else "button",
+            separately=str(gives_up_by != "server").lower(),
+        ),
     )
     verdicts = run_on_test_portal(
-        esia_url, ["--mode", mode, "--timeout", str(TIMEOUT_SECONDS)], profile, tmp_path, SCENARIO
+        mock_url,
+        ["--mode", mode, "--timeout", str(TIMEOUT_SECONDS)],
+        profile,
+        tmp_path,
+        SCENARIO,
     )
     return verdicts.outcomes[SCENARIO], verdicts.output
 
@@ -87,8 +69,8 @@ def run_scenario(esia_url: str, mode: str, gives_up_by: str, tmp_path: Path) -> 
         ("server", "server"),
     ],
 )
-def test_a_portal_that_gives_up_on_time_passes(esia_url, mode, gives_up_by, tmp_path):
-    outcome, output = run_scenario(esia_url, mode, gives_up_by, tmp_path)
+def test_a_portal_that_gives_up_on_time_passes(mock_url, mode, gives_up_by, tmp_path):
+    outcome, output = run_scenario(mock_url, mode, gives_up_by, tmp_path)
     assert outcome == "passed", output
 
 
@@ -103,8 +85,8 @@ def test_a_portal_that_gives_up_on_time_passes(esia_url, mode, gives_up_by, tmp_
     ],
 )
 def test_a_portal_that_gives_up_late_early_or_never_fails(
-    esia_url, mode, gives_up_by, says, tmp_path
+    mock_url, mode, gives_up_by, says, tmp_path
 ):
-    outcome, output = run_scenario(esia_url, mode, gives_up_by, tmp_path)
+    outcome, output = run_scenario(mock_url, mode, gives_up_by, tmp_path)
     assert outcome == "failed", output
     assert says in output, output

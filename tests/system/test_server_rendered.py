@@ -4,28 +4,13 @@ fails on one that shows the cabinet with empty fields when ESIA's data did not c
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-
 import pytest
-from portal_runs import run_on_test_portal
-from processes import serve
+from portal_runs import run_on_test_portal, tiny_profile
 
 pytestmark = pytest.mark.slow
 
 SCENARIO = "test_a_failed_load_shows_the_reload_message_and_reload_recovers"
-PROFILE = """
-[portal]
-name = "Кабинет на сервере"
-client_id = "SLOW_CABINET"
-secret_mode = "lenient"
-redirect_uris = ["{base_url}/return", "{base_url}/"]
-scopes = "openid fullname snils id_doc medical_doc"
-
-[login]
-start = { role = "link", name = "Войти через Госуслуги" }
-cabinet_url = "/lk$"
-
+REST = """
 [locators]
 patient_name = { css = "#fio" }
 policy_number = { css = "#policy" }
@@ -42,22 +27,12 @@ reads_esia_on_every_visit = true
 """
 
 
-@pytest.fixture(scope="module")
-def esia_url() -> Iterator[str]:
-    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
-    try:
-        yield url
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-
-
 @pytest.mark.parametrize(("mistakes", "outcome"), [("", "passed"), ("empty_fields", "failed")])
-def test_a_failed_load_of_a_server_rendered_cabinet(esia_url, tmp_path, mistakes, outcome):
+def test_a_failed_load_of_a_server_rendered_cabinet(mock_url, tmp_path, mistakes, outcome):
     verdicts = run_on_test_portal(
-        esia_url,
+        mock_url,
         ["--mode", "server", "--timeout", "3", "--mistakes", mistakes],
-        PROFILE,
+        tiny_profile("Кабинет на сервере", REST),
         tmp_path,
         SCENARIO,
     )

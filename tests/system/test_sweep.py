@@ -7,27 +7,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from portal_runs import TINY_PORTAL
+from portal_runs import TINY_PORTAL, tiny_profile
 from processes import ROOT, serve
 
 pytestmark = pytest.mark.slow
 
-PROFILE = """
-[portal]
-name = "Маленький портал"
-client_id = "SLOW_CABINET"
-secret_mode = "lenient"
-redirect_uris = ["{base_url}/return", "{base_url}/"]
-scopes = "openid fullname snils id_doc medical_doc"
-
-[login]
-start = { role = "link", name = "Войти через Госуслуги" }
-cabinet_url = "/lk$"
-
+REST = """
 [locators]
 patient_name = { css = "#fio" }
 policy_number = { css = "#policy" }
@@ -107,19 +95,9 @@ def sweep(folder: Path, *args: str) -> tuple[int, dict, str]:
     return done.returncode, matrix, output
 
 
-@pytest.fixture(scope="module")
-def esia_url() -> Iterator[str]:
-    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
-    try:
-        yield url
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-
-
-def tiny_portal(esia_url: str, mistakes: str) -> tuple[subprocess.Popen, str]:
+def tiny_portal(mock_url: str, mistakes: str) -> tuple[subprocess.Popen, str]:
     return serve(
-        [sys.executable, "-u", str(TINY_PORTAL), "--esia-url", esia_url, "--mode", "server",
+        [sys.executable, "-u", str(TINY_PORTAL), "--esia-url", mock_url, "--mode", "server",
          "--timeout", "3", "--mistakes", mistakes]
     )  # fmt: skip
 
@@ -145,15 +123,15 @@ def test_the_reference_portal_is_right_on_every_row(tmp_path):
     ],
 )
 def test_a_portal_is_red_on_exactly_the_rows_of_its_planted_mistakes(
-    esia_url, tmp_path, mistakes, red, verdict
+    mock_url, tmp_path, mistakes, red, verdict
 ):
     profile = tmp_path / "profile.toml"
-    profile.write_text(PROFILE, encoding="utf-8")
-    portal, portal_url = tiny_portal(esia_url, mistakes)
+    profile.write_text(tiny_profile("Маленький портал", REST), encoding="utf-8")
+    portal, portal_url = tiny_portal(mock_url, mistakes)
     try:
         code, matrix, output = sweep(
             tmp_path,
-            "--portal-profile", str(profile), "--portal-url", portal_url, "--esia-url", esia_url,
+            "--portal-profile", str(profile), "--portal-url", portal_url, "--esia-url", mock_url,
         )  # fmt: skip
     finally:
         portal.terminate()
