@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Error, Page, expect
 
 from esia_e2e.library.journeys import first_login
 from esia_e2e.library.pages import EsiaConsentPage, EsiaLoginPage, PortalHomePage
+from esia_e2e.library.pages.absence import seen, shown
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import KNOWN_ERROR_KINDS, Profile
 from esia_e2e.library.value_formats import same_text
@@ -216,7 +217,7 @@ class Sweeper:
         if reload_message is not None:
             settled = settled.or_(reload_message)
         try:
-            expect(settled.first).to_be_visible(timeout=deadline * 1000)
+            expect(shown(settled)).to_be_visible(timeout=deadline * 1000)
         except AssertionError:
             if profile.cabinet_url.search(page.url):
                 return self._cabinet(page, patient)
@@ -225,13 +226,13 @@ class Sweeper:
         if raw:
             return raw
         for kind, locator in kinds.items():
-            if locator.first.is_visible():
+            if seen(locator):
                 return f"error:{kind}", ""
-        if found.error_page.resolve(page).first.is_visible():
+        if seen(found.error_page.resolve(page)):
             return "error:?", "the portal's error page, naming no cause the profile knows"
-        if reload_message is not None and reload_message.first.is_visible():
+        if reload_message is not None and seen(reload_message):
             return "reload", ""
-        if name.first.is_visible() or logout.first.is_visible():
+        if seen(name) or seen(logout):
             return self._cabinet(page, patient)
         return "home", "back on the portal's start page, nothing said"
 

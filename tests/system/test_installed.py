@@ -55,7 +55,7 @@ def test_the_wheel_installs_two_names_of_its_own_and_each_module_once(installed_
 def test_one_help_lists_every_command(installed_tool, empty_folder):
     done = installed_tool.run([installed_tool.bin("esia-e2e"), "--help"], empty_folder)
     assert done.returncode == 0
-    for command in ("run", "report", "serve", "mock", "synth", "check-profile"):
+    for command in ("run", "report", "serve", "mock", "synth", "check-profile", "sweep"):
         assert f"  {command} " in done.stdout, done.stdout
 
 
@@ -75,6 +75,21 @@ def test_esia_e2e_run_from_an_empty_folder_writes_every_report_there(installed_t
     assert done.stdout.rstrip().splitlines()[-1].startswith("esia-e2e: exit 0")
     # Nothing is written where the package lives, nor a cache in the package's folder.
     assert not list(installed_tool.venv.rglob(".pytest_cache"))
+
+
+def test_the_installed_sweep_reads_its_rows_from_the_wheel_and_writes_into_the_folder(
+    installed_tool, empty_folder
+):
+    """The answers' data ships in the wheel (package data), and the sweep writes where it runs."""
+    rows = "callback-signature-refused,id-token-alg-none"
+    done = installed_tool.run(
+        [installed_tool.bin("esia-e2e"), "sweep", "--only", rows], empty_folder
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    matrix = json.loads((empty_folder / "reports" / "sweep.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in matrix["rows"]] == rows.split(",")
+    assert {r["verdict"] for r in matrix["rows"]} == {"верно"}
+    assert "Traceback" not in done.stderr
 
 
 def test_plain_pytest_takes_the_profile_and_a_failure_carries_screenshot_and_trace(

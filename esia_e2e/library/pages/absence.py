@@ -28,10 +28,10 @@ def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
     try:
         expect(union.filter(visible=True)).to_have_count(0)
     except AssertionError:
-        seen = [what for what, locator in named if locator.filter(visible=True).count()]
-        if not seen:
+        visible = [what for what, locator in named if locator.filter(visible=True).count()]
+        if not visible:
             raise
-        raise AssertionError(f"visible, and must not be: {'; '.join(seen)}") from None
+        raise AssertionError(f"visible, and must not be: {'; '.join(visible)}") from None
 
 
 def text_pattern(texts: Sequence[str]) -> re.Pattern[str]:
@@ -57,3 +57,14 @@ def expect_no_text(scope: Locator, texts: Sequence[str]) -> None:
         raise AssertionError(
             "the page says what it must not: " + "; ".join(f"«{text}»" for text in found)
         ) from None
+
+
+def shown(locator: Locator) -> Locator:
+    """The first of the locator's elements a patient can see. `.first` alone may be a hidden
+    one (a reload message kept in the DOM, a template) and then never becomes visible."""
+    return locator.filter(visible=True).first
+
+
+def seen(locator: Locator) -> bool:
+    """Whether the patient sees any of the locator's elements now (no waiting)."""
+    return locator.filter(visible=True).count() > 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Locator, Page, expect
 
-from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
+from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible, shown
 from esia_e2e.library.pages.seen import headline
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
@@ -80,17 +80,17 @@ class CabinetPage:
         for spec in profile.errors.values():
             settled = settled.or_(spec.recognise.resolve(self.page))
         expect(
-            settled.first,
+            shown(settled),
             "после «Выйти» и «Назад» портал не показал ни страницу входа, ни страницу ошибки: "
             "кабинет пациента остался доступен",
         ).to_be_visible()
-        shown = [profile.patient_name(patient.raw)]
+        private = [profile.patient_name(patient.raw)]
         policy = patient.document("MDCL_PLCY")
         if policy is not None:
-            shown.append(profile.policy_number(policy["number"]))
+            private.append(profile.policy_number(policy["number"]))
         if patient.raw.get("snils"):
-            shown.append(profile.snils(patient.raw["snils"]))
-        expect_no_text(self.page.locator("body"), shown)
+            private.append(profile.snils(patient.raw["snils"]))
+        expect_no_text(self.page.locator("body"), private)
 
     def _expect_children_count(self, kids: list[dict]) -> None:
         items = self.needed(self.children, "child")

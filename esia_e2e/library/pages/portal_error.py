@@ -5,7 +5,7 @@ import time
 import allure
 from playwright.sync_api import Page, expect
 
-from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible
+from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible, seen, shown
 from esia_e2e.library.pages.seen import headline
 from esia_e2e.library.profile import Profile
 from esia_e2e.library.value_formats import containing
@@ -45,7 +45,7 @@ class PortalErrorPage:
             # `[locators] error_page` is every error page of the portal: this one too.
             any_error = self.profile.locators.error_page.resolve(self.page)
             expect(
-                any_error.filter(visible=True).first,
+                shown(any_error),
                 f"the «{self.profile.error_title(kind)}» page is not the profile's error_page",
             ).to_be_visible()
             body = self.page.locator("body")
@@ -63,10 +63,10 @@ class PortalErrorPage:
         for _, locator in recognised[1:]:
             union = union.or_(locator)
         titles = ", ".join(f"«{self.profile.error_title(kind)}»" for kind in kinds)
-        expect(union.first, f"ожидалась одна из страниц портала: {titles}").to_be_visible()
-        shown = next(kind for kind, locator in recognised if locator.first.is_visible())
-        self.expect_kind(shown)
-        return shown
+        expect(shown(union), f"ожидалась одна из страниц портала: {titles}").to_be_visible()
+        kind = next(kind for kind, locator in recognised if seen(locator))
+        self.expect_kind(kind)
+        return kind
 
     def _not_said_here(self, kind: str) -> list[str]:
         """`never_says`, and the words that name exactly one other situation: a text in one other

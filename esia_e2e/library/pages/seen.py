@@ -9,6 +9,7 @@ import contextlib
 from playwright.sync_api import Error, Page
 
 from esia_e2e.library.esia_expectations import LOGIN_HEADING
+from esia_e2e.library.pages.absence import seen
 from esia_e2e.library.profile import Profile
 
 CONSENT_HEADING = "Предоставление прав доступа"
@@ -18,17 +19,17 @@ def what_the_patient_sees(page: Page, profile: Profile) -> str:
     """A look at the page as it is now (no waiting): the first thing of these that is visible."""
     with contextlib.suppress(Error):
         for kind, spec in profile.errors.items():
-            if spec.recognise.resolve(page).first.is_visible():
+            if seen(spec.recognise.resolve(page)):
                 return f"видит страницу «{profile.error_title(kind)}»"
-        if profile.locators.error_page.resolve(page).first.is_visible():
+        if seen(profile.locators.error_page.resolve(page)):
             return "видит страницу ошибки портала, не названную в профиле"
-        if profile.locators.patient_name.resolve(page).first.is_visible():
+        if seen(profile.locators.patient_name.resolve(page)):
             return "попал в личный кабинет"
-        if page.get_by_role("heading", name=CONSENT_HEADING).first.is_visible():
+        if seen(page.get_by_role("heading", name=CONSENT_HEADING)):
             return "видит страницу Госуслуг «Предоставление прав доступа»"
-        if page.get_by_role("heading", name=LOGIN_HEADING, exact=True).first.is_visible():
+        if seen(page.get_by_role("heading", name=LOGIN_HEADING, exact=True)):
             return "видит страницу входа Госуслуг"
-        if profile.login.start.resolve(page).first.is_visible():
+        if seen(profile.login.start.resolve(page)):
             return "видит стартовую страницу портала"
         if not page.evaluate("() => document.body ? document.body.innerText.trim() : ''"):
             return "видит пустую страницу"
