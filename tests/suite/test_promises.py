@@ -58,3 +58,12 @@ def test_every_section_of_the_help_page_has_a_row():
     text = TABLE.read_text(encoding="utf-8")
     for number in sections:
         assert f"«{number}. " in text, f"the help page's section {number} has no row"
+
+
+def test_every_scenario_has_a_russian_description_for_the_report():
+    import tomllib
+
+    described = tomllib.loads((ROOT / "fixtures" / "descriptions.toml").read_text("utf-8"))
+    assert set(described) == _scenarios()
+    cyrillic = re.compile(r"[а-яё]", re.IGNORECASE)
+    assert all(cyrillic.search(text) for text in described.values())
