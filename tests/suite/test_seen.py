@@ -39,3 +39,16 @@ def test_the_headline_comes_first_and_the_locator_below(page: Page):
     first, _, rest = str(error).partition("\n")
     assert first == "ожидалась страница «нет полиса ОМС», а пациент попал в личный кабинет"
     assert "Locator …" in rest
+
+
+def test_an_esia_page_that_differs_is_named_by_both_headings(page: Page):
+    from esia_e2e.library.pages.aria import expect_main
+
+    page.set_content("<main><h1>Вход</h1><p>Неверный логин или пароль.</p></main>")
+    with pytest.raises(AssertionError) as failed:
+        expect_main(page, '- heading "Технические работы" [level=1]', timeout=500)
+    first = str(failed.value).splitlines()[0]
+    assert first == (
+        "ожидалась страница Госуслуг «Технические работы» ровно с этим текстом, "
+        "а пациент видит страницу «Вход» с другим текстом"
+    )

@@ -7,9 +7,11 @@ The values come from the persona, the help page and `esia_expectations`, never f
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error, Page, expect
 
 
 def quoted(text: str) -> str:
@@ -26,6 +28,26 @@ def pattern(regex: str) -> str:
 
 
 def expect_main(page: Page, *lines: str, timeout: float | None = None) -> None:
-    """`<main>` is exactly these lines (each a template line; indent children by two)."""
+    """`<main>` is exactly these lines (each a template line; indent children by two). A
+    failure's first line says it as the patient reads it — the page expected by its heading, the
+    page seen by its own — and Playwright's snapshot diff follows."""
     template = "\n".join(["- /children: equal", *lines])
-    expect(page.locator("main")).to_match_aria_snapshot(template, timeout=timeout)
+    try:
+        expect(page.locator("main")).to_match_aria_snapshot(template, timeout=timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{_headline(page, lines)}\n\n{exc}") from None
+
+
+_HEADING = re.compile(r'^- heading ("(?:[^"\\]|\\.)*")')
+
+
+def _headline(page: Page, lines: tuple[str, ...]) -> str:
+    found = _HEADING.match(lines[0]) if lines else None
+    expected = f"страница Госуслуг «{json.loads(found.group(1))}»" if found else "страница Госуслуг"
+    seen = ""
+    with contextlib.suppress(Error):
+        heading = page.locator("h1")
+        if heading.count():
+            seen = " ".join(heading.first.inner_text(timeout=1000).split())
+    shown = f"страницу «{seen}»" if seen else f"страницу {page.url}"
+    return f"ожидалась {expected} ровно с этим текстом, а пациент видит {shown} с другим текстом"
