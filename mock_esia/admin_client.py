@@ -184,6 +184,18 @@ class AdminClient:
         """Let the requests a `hold` rule keeps go on."""
         self._call("POST", f"/faults/{fault_id}/release")
 
+    def wait_until_applied(
+        self, fault_id: str, at_least: int = 1, wait_seconds: float = 10
+    ) -> bool:
+        """Whether the rule met `at_least` requests within `wait_seconds` (the mock waits)."""
+        answer = self._call(
+            "GET",
+            f"/faults/{fault_id}/applied",
+            params={"at_least": at_least, "wait_seconds": wait_seconds},
+            timeout=wait_seconds + 10,
+        )
+        return bool(answer["met"])
+
     def faults(self) -> list[dict]:
         return self._call("GET", "/faults")
 

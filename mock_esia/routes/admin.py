@@ -8,6 +8,8 @@ to 404, 409 or 422; no route builds an error body of its own.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -251,6 +253,27 @@ def release_fault(request: Request, fault_id: str) -> Response:
     """A `hold` rule lets the requests it keeps, and every later one, go on."""
     fault_operations.release_fault(_mock(request).faults, fault_id)
     return Response(status_code=204)
+
+
+@router.get("/faults/{fault_id}/applied")
+async def wait_until_applied(
+    request: Request,
+    fault_id: str,
+    at_least: int = Query(default=1, ge=1, le=1_000_000),
+    wait_seconds: float = Query(default=10.0, ge=0, le=60),
+) -> dict:
+    """Answers once the rule has met `at_least` requests (e.g. a `hold` is keeping one: the
+    caller is now slow on purpose), or after `wait_seconds` with `"met": false`. A test learns
+    "the portal is waiting for ESIA now" without sleeping or polling on its side."""
+    book = _mock(request).faults
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        fault = next((f for f in book.all() if f.id == fault_id), None)
+        if fault is None:
+            raise NotFoundError(f"no fault rule {fault_id!r}")
+        if fault.applied >= at_least or time.monotonic() >= deadline:
+            return {"id": fault_id, "applied": fault.applied, "met": fault.applied >= at_least}
+        await asyncio.sleep(0.02)
 
 
 @router.delete("/faults")

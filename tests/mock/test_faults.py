@@ -378,3 +378,35 @@ def test_a_tamper_fault_needs_its_kind_of_tampering(esia_http):
     answer = esia_http.post("/__admin/faults", json={"kind": "tamper", "routes": ["token"]})
     assert answer.status_code == 422
     assert "needs `tamper`" in answer.text
+
+
+def test_a_test_learns_that_a_request_is_held_without_polling(esia_http, esia_faults, persona):
+    """`GET /__admin/faults/{id}/applied` answers once the hold keeps a request: the caller of
+    ESIA is waiting now, and the test releases it."""
+    import threading
+
+    patient = persona("verified")
+    tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
+    rule = esia_faults.hold(persona=patient.oid, routes=["rest"], hold_seconds=30)
+    assert esia_http.get(f"/__admin/faults/{rule['id']}/applied?wait_seconds=0").json() == {
+        "id": rule["id"],
+        "applied": 0,
+        "met": False,
+    }
+    answers: list[int] = []
+    reader = threading.Thread(
+        target=lambda: answers.append(
+            httpx.get(
+                f"{esia_http.base_url}/rs/prns/{patient.oid}",
+                headers={"Authorization": f"Bearer {tokens['access_token']}"},
+                timeout=30,
+            ).status_code
+        )
+    )
+    reader.start()
+    held = esia_http.get(f"/__admin/faults/{rule['id']}/applied", timeout=20).json()
+    assert held["met"] is True
+    assert answers == []  # still held
+    esia_faults.release(rule)
+    reader.join(timeout=10)
+    assert answers == [200]
