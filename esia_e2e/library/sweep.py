@@ -216,15 +216,20 @@ class Sweeper:
         reload_message = found.reload_message.resolve(page) if found.reload_message else None
         if reload_message is not None:
             settled = settled.or_(reload_message)
+        with contextlib.suppress(Error):
+            page.wait_for_load_state("domcontentloaded", timeout=deadline * 1000)
+        # A page the profile recognises is judged by what it is, whatever its HTTP status (an
+        # error page served as 503 is a page); one it does not, served as 5xx or showing a stack
+        # trace, is a raw error at once — nothing will come to wait for.
+        raw = _raw(page)
+        if raw and not seen(settled):
+            return raw
         try:
             expect(shown(settled)).to_be_visible(timeout=deadline * 1000)
         except AssertionError:
             if profile.cabinet_url.search(page.url):
                 return self._cabinet(page, patient)
             return _unsettled(page)
-        raw = _raw(page)
-        if raw:
-            return raw
         for kind, locator in kinds.items():
             if seen(locator):
                 return f"error:{kind}", ""
