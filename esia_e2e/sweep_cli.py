@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 from queue import Empty, Queue
-from types import SimpleNamespace
 
 from playwright.sync_api import sync_playwright
 
@@ -25,6 +24,9 @@ from esia_e2e.library.profile import Profile, ProfileError, load_profile
 from esia_e2e.library.sweep import AnswerRow, Outcome, Sweeper, expected_for, load_rows
 from esia_e2e.synthetic.check_profile import target
 from mock_esia.admin_client import ADMIN_FAILURES, AdminClient
+
+# What `sweep` reports as bad input (exit 4): a profile it cannot use, a mock it cannot reach.
+BAD_INPUT: tuple[type[Exception], ...] = (ProfileError, *ADMIN_FAILURES)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,7 +94,7 @@ def main(argv: list[str]) -> int:
             rows = [row for row in rows if row.id in wanted]
         if args.workers < 1:
             raise ProfileError("--workers is at least 1")
-        options = SimpleNamespace(
+        options = argparse.Namespace(
             portal_url=args.portal_url,
             esia_url=args.esia_url,
             esia_admin_token=args.esia_admin_token,
@@ -102,7 +104,7 @@ def main(argv: list[str]) -> int:
         with target(options, profile) as (base, admin):
             outcomes = _sweep(rows, base, profile, admin, args.workers)
         took = time.monotonic() - started
-    except (ProfileError, OSError, *ADMIN_FAILURES) as exc:
+    except BAD_INPUT as exc:
         print(f"esia-e2e sweep: {exc}", file=sys.stderr)
         return 4
     titles = {kind: profile.error_title(kind) for kind in profile.errors}
