@@ -85,14 +85,9 @@ class AdminGuard:
 
 
 def create_app(settings: Settings | None = None, key: SigningKey | None = None) -> FastAPI:
-    """Build one mock ESIA. Keys are loaded or generated here, once."""
+    """Build one mock ESIA. Keys are loaded, restored or generated here, once."""
     settings = settings or Settings()
-    if key is None:
-        key = (
-            SigningKey.from_pem_file(settings.signing_key_path, settings.signing_certificate_path)
-            if settings.signing_key_path
-            else SigningKey.generate()
-        )
+    mock = MockEsia.open(settings, key)
     app = MockEsiaApp(
         title="mock ESIA",
         description="A test double of ESIA (Госуслуги) for end-to-end tests. Not the real service.",
@@ -101,7 +96,7 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
         openapi_url="/__admin/openapi.json",
         redoc_url=None,
     )
-    app.state.mock = MockEsia(settings=settings, key=key)
+    app.state.mock = mock
     app.add_exception_handler(EsiaError, _handling(EsiaError, esia_error_response))
     app.add_exception_handler(RestError, _handling(RestError, rest_error_response))
     app.add_exception_handler(DomainError, _handling(DomainError, domain_error_response))

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
 
 from mock_esia.app import create_app
 from mock_esia.config import DEFAULT_ISSUER, Settings
+from mock_esia.connection_guard import DEFAULT_HEADER_TIMEOUT
 from mock_esia.domain_errors import DomainError
+from mock_esia.environment import ENV_PREFIX, environment_defaults
 from mock_esia.fault_syntax import FaultSyntaxError, parse_fault
 from mock_esia.faults.rules import FaultSpec
 from mock_esia.people.presets import PRESETS, SEED_SPACE, PresetError, known_preset_names
+from mock_esia.persistence import StateError
 from mock_esia.relying_parties import is_loopback_host
+from mock_esia.serving import loop_name, server_config
+from mock_esia.serving import serve as run_server
+from mock_esia.state import MockEsia
 
 
 def _parser(presets: Sequence[str] = tuple(PRESETS)) -> argparse.ArgumentParser:
@@ -76,8 +82,7 @@ def _parser(presets: Sequence[str] = tuple(PRESETS)) -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--admin-token",
-        default=os.environ.get("MOCK_ESIA_ADMIN_TOKEN"),
-        help="bearer token for /__admin (also MOCK_ESIA_ADMIN_TOKEN); required off loopback",
+        help="bearer token for /__admin; required off loopback",
     )
     serve.add_argument("--journal-size", type=int, default=1000, help="journal ring buffer size")
     serve.add_argument(
@@ -102,11 +107,36 @@ def _parser(presets: Sequence[str] = tuple(PRESETS)) -> argparse.ArgumentParser:
         help="refuse client_ids not registered through /__admin/clients",
     )
     serve.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep registered clients, people, consents, lockouts, fault rules, the clock and "
+        "the signing keys (RSA and GOST) in DIR/mock-esia.sqlite3, so that a restart loses "
+        "nothing (default: memory only)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        metavar="N",
+        help="open connections at most; at the limit the one waiting longest for its headers "
+        "is closed (default: the open-files limit less 64, at most 4096)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection whose request headers take longer (default "
+        f"{DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    serve.add_argument(
         "--write-cert",
         type=Path,
         metavar="PATH",
         help="write the JWT signing certificate (PEM) here for relying parties",
     )
+    environment_defaults(serve, ENV_PREFIX)
     return parser
 
 
@@ -144,6 +174,8 @@ def serve(args: argparse.Namespace) -> int:
         )
     if args.journal_size < 1 or args.lockout_threshold < 1 or args.lockout_seconds < 1:
         return _fail("--journal-size, --lockout-threshold and --lockout-seconds must be positive")
+    if args.header_timeout <= 0 or (args.max_connections is not None and args.max_connections < 4):
+        return _fail("--header-timeout must be positive and --max-connections at least 4")
     settings = Settings(
         issuer=args.issuer,
         public_url=args.public_url,
@@ -157,19 +189,32 @@ def serve(args: argparse.Namespace) -> int:
         lockout_threshold=args.lockout_threshold,
         lockout_seconds=args.lockout_seconds,
         presets_files=tuple(args.presets),
+        state_dir=args.state_dir,
     )
     try:
         app = create_app(settings)
     except PresetError as exc:
         return _fail(f"bad --presets: {exc}")
+    except StateError as exc:
+        return _fail(f"bad --state-dir: {exc}")
     except (OSError, ValueError) as exc:
         print(f"mock-esia: cannot load the signing key: {exc}", file=sys.stderr)
         return 2
     mock = app.state.mock
+    try:
+        return _serve_mock(args, app, mock)
+    finally:
+        mock.close()
+
+
+def _serve_mock(args: argparse.Namespace, app: Any, mock: MockEsia) -> int:
     if args.seed is not None:
         mock.next_seed = args.seed
     presets = list(args.persona) + ["verified"] * args.personas
-    people = []
+    people: list[dict] = []
+    restored = mock.saved.restored
+    if restored:  # the start-up people and faults were made on the first start and kept
+        presets, args.fault = [], []
     try:
         for preset in presets:
             people.append(mock.create_persona(preset=preset).public_view())
@@ -186,16 +231,29 @@ def serve(args: argparse.Namespace) -> int:
         key = mock.gost_key if args.token_alg.startswith("GOST") else mock.key
         args.write_cert.write_text(key.certificate_pem)
     # A stalled or held request must not keep the mock alive after Ctrl-C or SIGTERM.
-    config = uvicorn.Config(
-        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    config = server_config(
+        app,
+        args.host,
+        args.port,
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
 
     async def announce() -> None:
         port = server.servers[0].sockets[0].getsockname()[1]
         url = f"http://{args.host}:{port}"
-        print(f"mock ESIA (test double) serving at {url}")
+        print(f"mock ESIA (test double) serving at {url} ({loop_name()} loop)")
         print(f"  admin API: {url}/__admin  (OpenAPI: {url}/__admin/docs)")
+        if args.state_dir:
+            print(f"  state kept in {mock.saved.describe()}")
+        if restored:
+            print(
+                f"  restored: {len(mock.store.personas())} people, {len(mock.store.clients())} "
+                f"registered clients, {len(mock.faults.all())} fault rules "
+                "(--persona, --personas and --fault apply to the first start only)"
+            )
         if args.write_cert:
             print(f"  signing certificate written to {args.write_cert}")
         _print_people(people)
@@ -207,18 +265,8 @@ def serve(args: argparse.Namespace) -> int:
             )
         sys.stdout.flush()
 
-    import asyncio
-
-    async def run() -> None:
-        task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.02)
-        if server.started:
-            await announce()
-        await task
-
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+        run_server(server, announce)
     return 0 if server.started else 1
 
 

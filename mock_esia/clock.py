@@ -7,13 +7,18 @@ import math
 import threading
 import time
 
+from mock_esia.persistence import NoState
 from mock_esia.value_bounds import MAX_CLOCK_OFFSET_SECONDS
 
 
 class Clock:
-    def __init__(self) -> None:
+    def __init__(self, saved: NoState | None = None) -> None:
         self._offset = 0.0
         self._lock = threading.Lock()
+        self.saved = saved or NoState()
+
+    def restore(self) -> None:
+        self._offset = float(self.saved.get("value", "clock_offset") or 0.0)
 
     @property
     def offset(self) -> float:
@@ -26,6 +31,7 @@ class Clock:
                 f"a clock offset must be finite and within {MAX_CLOCK_OFFSET_SECONDS} s"
             )
         with self._lock:
+            self.saved.put("value", "clock_offset", seconds)
             self._offset = seconds
 
     def advance(self, seconds: float) -> None:

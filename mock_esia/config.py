@@ -32,3 +32,6 @@ class Settings:
     admin_token: str | None = None
     # Presets files of a team, added to the built-in ones (people/presets.toml), in order.
     presets_files: tuple[Path, ...] = ()
+    # Where registered clients, people, consents, faults, the clock and the keys are kept across
+    # restarts (persistence.py); None keeps everything in memory.
+    state_dir: Path | None = None

@@ -50,6 +50,23 @@ class SigningKey:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         return cls(key, self_signed_certificate(key, common_name))
 
+    def to_record(self) -> dict:
+        """The key and its certificate as `--state-dir` keeps them (PEM)."""
+        key = self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        return {"key_pem": key.decode(), "certificate_pem": self.certificate_pem}
+
+    @classmethod
+    def from_record(cls, data: dict) -> SigningKey:
+        key = serialization.load_pem_private_key(data["key_pem"].encode(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("the kept signing key is not an RSA key")
+        certificate = x509.load_pem_x509_certificate(data["certificate_pem"].encode())
+        return cls(key, certificate)
+
     @classmethod
     def from_pem_file(cls, key_path: Path, certificate_path: Path | None = None) -> SigningKey:
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
@@ -105,6 +122,19 @@ class GostSigningKey:
         body = base64.b64encode(self.certificate_der).decode()
         lines = "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
         return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
+
+    def to_record(self) -> dict:
+        """The private scalar and the certificate, as `--state-dir` keeps them."""
+        return {
+            "curve": self.key.curve_name,
+            "private": format(self.key.private, "x"),
+            "certificate_der": base64.b64encode(self.certificate_der).decode(),
+        }
+
+    @classmethod
+    def from_record(cls, data: dict) -> GostSigningKey:
+        key = GostPrivateKey(data["curve"], int(data["private"], 16))
+        return cls(key, base64.b64decode(data["certificate_der"]))
 
     @classmethod
     def generate(

@@ -5,13 +5,14 @@ Port 0 lets the OS pick a free port, so parallel workers never race for one.
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 from types import TracebackType
 from typing import Any
 
 import uvicorn
+
+from mock_esia.serving import serve, server_config
 
 
 class PortInUseError(OSError):
@@ -50,14 +51,8 @@ class ServerThread:
         port: int = 0,
         url_host: str | None = None,
     ) -> None:
-        self._config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
+        self._config = server_config(
+            app, host, port, access_log=False, lifespan="off", timeout_graceful_shutdown=1
         )
         self._server = uvicorn.Server(self._config)
         self._host, self._port = host, port
@@ -67,7 +62,7 @@ class ServerThread:
         self.port: int | None = None
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._socket] if self._socket else None))
+        serve(self._server, sockets=[self._socket] if self._socket else None)
 
     @property
     def url(self) -> str:

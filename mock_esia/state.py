@@ -21,6 +21,7 @@ from mock_esia.people import operations
 from mock_esia.people.factory import SEED_SPACE, PersonFactory
 from mock_esia.people.model import Persona
 from mock_esia.people.presets import PRESETS, Preset, load_presets
+from mock_esia.persistence import NoState, open_state
 from mock_esia.relying_parties import Client, is_loopback_uri, unregistered_client
 from mock_esia.store import MemoryStore
 from mock_esia.tokens import TokenIssuer
@@ -28,6 +29,8 @@ from mock_esia.usage import Usage
 
 LOG = logging.getLogger("mock_esia")
 MAX_CLIENT_ID = 64
+# Lenient clients warned about; beyond this many made-up client ids nothing more is remembered.
+MAX_WARNED_CLIENTS = 1000
 
 
 @dataclass
@@ -43,6 +46,50 @@ class MockEsia:
     gost_key: GostSigningKey = field(default_factory=GostSigningKey.generate)
     next_seed: int = field(default_factory=lambda: secrets.randbelow(SEED_SPACE // 2))
     presets: dict[str, Preset] = field(default_factory=lambda: dict(PRESETS))
+    saved: NoState = field(default_factory=NoState)
+
+    @classmethod
+    def open(cls, settings: Settings, key: SigningKey | None = None) -> MockEsia:
+        """A mock whose state lives in `settings.state_dir` when given: what was kept there is
+        restored, and the keys are those of the last start (a `--signing-key` given now wins)."""
+        saved = open_state(settings.state_dir)
+        try:
+            return cls._restored(settings, key, saved)
+        except BaseException:
+            saved.close()
+            raise
+
+    @classmethod
+    def _restored(cls, settings: Settings, key: SigningKey | None, saved: NoState) -> MockEsia:
+        if key is None and settings.signing_key_path:
+            key = SigningKey.from_pem_file(
+                settings.signing_key_path, settings.signing_certificate_path
+            )
+        kept_rsa, kept_gost = saved.get("key", "rsa"), saved.get("key", "gost")
+        key = key or (SigningKey.from_record(kept_rsa) if kept_rsa else SigningKey.generate())
+        gost_key = GostSigningKey.from_record(kept_gost) if kept_gost else GostSigningKey.generate()
+        with saved.transaction():
+            saved.put("key", "rsa", key.to_record())
+            saved.put("key", "gost", gost_key.to_record())
+        mock = cls(
+            settings=settings,
+            key=key,
+            gost_key=gost_key,
+            clock=Clock(saved),
+            store=MemoryStore(saved),
+            faults=FaultBook(saved),
+            saved=saved,
+        )
+        mock.clock.restore()
+        mock.store.restore()
+        mock.faults.restore()
+        kept_seed = saved.get("value", "next_seed")
+        if kept_seed is not None:
+            mock.next_seed = int(kept_seed)
+        return mock
+
+    def close(self) -> None:
+        self.saved.close()
 
     def __post_init__(self) -> None:
         if self.settings.presets_files:  # a team's own, checked before the mock serves
@@ -71,7 +118,7 @@ class MockEsia:
     def warn_lenient_once(self, client_id: str) -> None:
         """One loud line per client whose signatures are not checked: a green run against a
         lenient client says nothing about whether ESIA would accept it."""
-        if client_id in self._warned_lenient:
+        if client_id in self._warned_lenient or len(self._warned_lenient) >= MAX_WARNED_CLIENTS:
             return
         self._warned_lenient.add(client_id)
         LOG.warning(
@@ -89,6 +136,7 @@ class MockEsia:
     def take_seed(self) -> int:
         seed = self.next_seed
         self.next_seed = (self.next_seed + 1) % SEED_SPACE
+        self.saved.put("value", "next_seed", self.next_seed)
         return seed
 
     # --- control-plane operations, shared by the admin API and the CLI -----------------
@@ -102,7 +150,8 @@ class MockEsia:
         return add_fault(self.faults, self.store, spec, self.clock.time())
 
     def reset(self) -> None:
-        """Back to a fresh mock: no people, clients, consents, faults, journal; clock at zero."""
+        """Back to a fresh mock: no people, clients, consents, faults, journal; clock at zero.
+        The signing keys stay: portals that trust their certificates go on working."""
         self.store.reset()
         self.faults.reset()
         self.journal.clear()

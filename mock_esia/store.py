@@ -1,7 +1,9 @@
 """All mutable state of a mock instance behind one thread-safe interface.
 
-Handlers never keep state of their own; a shared store could replace this in-memory one when
-one mock serves several CI runners.
+Handlers never keep state of their own. What a tester sets up (people, clients, consents,
+lockouts) is written through to the `--state-dir` file when there is one (persistence.py); what
+a login leaves behind (attempts, codes, SSO sessions, refresh tokens, recoveries) lives in memory
+and expires on the mock's clock, so a mock left running for weeks holds its memory flat.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mock_esia.domain_errors import ConflictError
 from mock_esia.people.model import Persona, login_keys, persona_login_keys
+from mock_esia.persistence import NoState
 from mock_esia.relying_parties import Client
 
 
@@ -57,6 +61,7 @@ class RefreshGrant:
     oid: int
     sid: str
     auth_time: float
+    expires: float = float("inf")
 
 
 @dataclass
@@ -64,6 +69,7 @@ class SsoSession:
     sid: str
     oid: int
     auth_time: float
+    expires: float = float("inf")
 
 
 @dataclass
@@ -105,12 +111,42 @@ def new_id() -> str:
     return secrets.token_urlsafe(18)
 
 
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long what a login leaves behind is kept, in seconds of the mock's clock.
+
+    ESIA publishes only the code's 240 s (docs/esia-protocol.md §3); the others are the mock's
+    choice, long enough for any test and short enough that nothing piles up."""
+
+    login_attempt: float = 3600.0  # a login page left open
+    sso_session: float = 8 * 3600.0  # one working day of SSO
+    refresh_token: float = 30 * 86400.0
+    # Expired leftovers are swept at most this often (and at once when the clock jumps ahead).
+    sweep_every: float = 60.0
+
+
+# A persona's outbox keeps its latest messages only.
+OUTBOX_SIZE = 20
+
+
+def _consent_key(oid: int, client_id: str) -> str:
+    return f"{oid}|{client_id}"
+
+
 class MemoryStore:
-    def __init__(self) -> None:
+    def __init__(self, saved: NoState | None = None, lifetimes: Lifetimes | None = None) -> None:
         self._lock = threading.RLock()
-        self.reset()
+        self.saved = saved or NoState()
+        self.lifetimes = lifetimes or Lifetimes()
+        self._next_sweep = 0.0
+        self._forget()
 
     def reset(self) -> None:
+        with self._lock, self.saved.transaction():
+            self.saved.clear(("persona", "client", "consent", "failures"))
+            self._forget()
+
+    def _forget(self) -> None:
         with self._lock:
             self._personas: dict[int, Persona] = {}
             self._logins: dict[str, int] = {}
@@ -133,6 +169,7 @@ class MemoryStore:
             taken = [k for k in keys if k in self._logins]
             if taken:
                 raise DuplicatePersonaError(f"login already used by another persona: {taken[0]}")
+            self.saved.put("persona", str(persona.oid), persona.model_dump(mode="json"))
             self._personas[persona.oid] = persona
             for key in keys:
                 self._logins[key] = persona.oid
@@ -140,7 +177,7 @@ class MemoryStore:
 
     def replace_persona(self, persona: Persona) -> Persona:
         """Swap a stored persona for an edited one; on a login clash the old one stays."""
-        with self._lock:
+        with self._lock, self.saved.transaction():
             old = self._personas.pop(persona.oid, None)
             if old is not None:
                 self._drop_logins(old)
@@ -157,10 +194,13 @@ class MemoryStore:
                 del self._logins[key]
 
     def delete_persona(self, oid: int) -> bool:
-        with self._lock:
+        with self._lock, self.saved.transaction():
             persona = self._personas.pop(oid, None)
             if persona is None:
                 return False
+            self.saved.delete("persona", str(oid))
+            self.saved.delete_prefix("consent", f"{oid}|")
+            self.saved.delete("failures", str(oid))
             self._drop_logins(persona)
             for key in [k for k in self._consents if k[0] == oid]:
                 del self._consents[key]
@@ -190,6 +230,7 @@ class MemoryStore:
     # --- clients ----------------------------------------------------------------------
     def put_client(self, client: Client) -> Client:
         with self._lock:
+            self.saved.put("client", client.client_id, client.model_dump(mode="json"))
             self._clients[client.client_id] = client
         return client
 
@@ -201,6 +242,7 @@ class MemoryStore:
 
     def delete_client(self, client_id: str) -> bool:
         with self._lock:
+            self.saved.delete("client", client_id)
             return self._clients.pop(client_id, None) is not None
 
     # --- consents ---------------------------------------------------------------------
@@ -213,6 +255,7 @@ class MemoryStore:
             consent = self._consents.setdefault((oid, client_id), Consent(oid, client_id))
             consent.scopes.update(scopes)
             consent.granted_at = when
+            self.saved.put("consent", _consent_key(oid, client_id), _consent_view(consent))
 
     def consents(self, oid: int | None = None, client_id: str | None = None) -> list[Consent]:
         with self._lock:
@@ -223,14 +266,17 @@ class MemoryStore:
             ]
 
     def revoke(self, oid: int, client_id: str | None = None) -> int:
-        with self._lock:
+        with self._lock, self.saved.transaction():
             keys = [k for k in self._consents if k[0] == oid and client_id in (None, k[1])]
             for key in keys:
+                self.saved.delete("consent", _consent_key(*key))
                 del self._consents[key]
             return len(keys)
 
     # --- authorization flow -------------------------------------------------------------
     def put_request(self, request: AuthRequest) -> AuthRequest:
+        """Every login starts here, so this is where expired leftovers are swept."""
+        self.expire_due(request.created)
         with self._lock:
             self._requests[request.id] = request
         return request
@@ -267,13 +313,18 @@ class MemoryStore:
 
     # --- SSO sessions -------------------------------------------------------------------
     def open_session(self, oid: int, auth_time: float) -> SsoSession:
-        session = SsoSession(str(uuid.uuid4()), oid, auth_time)  # `urn:esia:sid` is a UUID
+        expires = auth_time + self.lifetimes.sso_session
+        session = SsoSession(str(uuid.uuid4()), oid, auth_time, expires)  # `urn:esia:sid`: a UUID
         with self._lock:
             self._sessions[session.sid] = session
         return session
 
-    def session(self, sid: str | None) -> SsoSession | None:
-        return self._sessions.get(sid) if sid else None
+    def session(self, sid: str | None, now: float | None = None) -> SsoSession | None:
+        """The SSO session, if it is still alive at `now` (when given)."""
+        found = self._sessions.get(sid) if sid else None
+        if found is not None and now is not None and found.expires <= now:
+            return None
+        return found
 
     def close_session(self, sid: str | None) -> None:
         with self._lock:
@@ -298,11 +349,13 @@ class MemoryStore:
             failures.count += 1
             if failures.count >= threshold:
                 failures.locked_until = now + lock_seconds
+            self.saved.put("failures", str(oid), vars(failures))
             return LoginFailures(failures.count, failures.locked_until)
 
     def clear_failures(self, oid: int) -> None:
         with self._lock:
-            self._failures.pop(oid, None)
+            if self._failures.pop(oid, None) is not None:
+                self.saved.delete("failures", str(oid))
 
     def failures(self, oid: int) -> LoginFailures:
         found = self._failures.get(oid)
@@ -311,7 +364,9 @@ class MemoryStore:
     # --- password recovery ------------------------------------------------------------
     def send(self, oid: int, message: OutboxMessage) -> None:
         with self._lock:
-            self._outbox.setdefault(oid, []).append(message)
+            messages = self._outbox.setdefault(oid, [])
+            messages.append(message)
+            del messages[:-OUTBOX_SIZE]
 
     def outbox(self, oid: int) -> list[OutboxMessage]:
         with self._lock:
@@ -327,3 +382,70 @@ class MemoryStore:
     def drop_recovery(self, recovery_id: str) -> None:
         with self._lock:
             self._recoveries.pop(recovery_id, None)
+
+    # --- expiry of what logins leave behind -----------------------------------------------
+    def expire_due(self, now: float) -> int:
+        """Sweep when `sweep_every` of the mock's time has passed (or the clock jumped)."""
+        if now < self._next_sweep:
+            return 0
+        self._next_sweep = now + self.lifetimes.sweep_every
+        return self.expire(now)
+
+    def expire(self, now: float) -> int:
+        """Drop every leftover past its lifetime; returns how many went."""
+        oldest_attempt = now - self.lifetimes.login_attempt
+        with self._lock:
+            dropped = _drop(self._requests, lambda r: r.created < oldest_attempt)
+            dropped += _drop(self._codes, lambda c: c.expires <= now)
+            dropped += _drop(self._refresh, lambda r: r.expires <= now)
+            dropped += _drop(self._sessions, lambda s: s.expires <= now)
+            dropped += _drop(self._recoveries, lambda r: r.expires <= now)
+        return dropped
+
+    def leftovers(self) -> dict[str, int]:
+        """How many of each leftover are held (the soak benchmark and the admin health)."""
+        with self._lock:
+            return {
+                "login_attempts": len(self._requests),
+                "codes": len(self._codes),
+                "refresh_tokens": len(self._refresh),
+                "sso_sessions": len(self._sessions),
+                "recoveries": len(self._recoveries),
+            }
+
+    # --- restore from a state file --------------------------------------------------------
+    def restore(self) -> None:
+        """Load what `--state-dir` kept (people, clients, consents, lockouts)."""
+        with self._lock:
+            for _, data in self.saved.items("persona"):
+                persona = Persona.model_validate(data)
+                self._personas[persona.oid] = persona
+                if persona.registered:
+                    for key in persona_login_keys(persona):
+                        self._logins[key] = persona.oid
+            for _, data in self.saved.items("client"):
+                client = Client.model_validate(data)
+                self._clients[client.client_id] = client
+            for _, data in self.saved.items("consent"):
+                consent = Consent(
+                    data["oid"], data["client_id"], set(data["scopes"]), data["granted_at"]
+                )
+                self._consents[(consent.oid, consent.client_id)] = consent
+            for key, data in self.saved.items("failures"):
+                self._failures[int(key)] = LoginFailures(data["count"], data["locked_until"])
+
+
+def _consent_view(consent: Consent) -> dict:
+    return {
+        "oid": consent.oid,
+        "client_id": consent.client_id,
+        "scopes": sorted(consent.scopes),
+        "granted_at": consent.granted_at,
+    }
+
+
+def _drop(items: dict, expired: Callable[[Any], bool]) -> int:
+    gone = [key for key, value in items.items() if expired(value)]
+    for key in gone:
+        del items[key]
+    return len(gone)

@@ -81,8 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         await task
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    # uvloop when installed: uvicorn picks it only in uvicorn.run(), not for Server.serve().
+    with (
+        contextlib.suppress(KeyboardInterrupt),
+        asyncio.Runner(loop_factory=config.get_loop_factory()) as runner,
+    ):
+        runner.run(run())
     return 0 if server.started else 1
 
 

@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 
 from mock_esia.faults.rules import DECIDING, FaultKind, FaultSpec
+from mock_esia.persistence import NoState
 from mock_esia.routegroups import RouteGroup
 
 
@@ -34,6 +35,39 @@ class Fault:
         if self.starts is not None and now < self.starts:
             return "pending"
         return "active"
+
+    def record(self) -> dict:
+        """What `--state-dir` keeps of the rule. Its random stream starts again from `seed`, and
+        `applied` is saved with the changes of a counted rule only (saving it on every request
+        of an uncounted one would put a disk write on the hot path)."""
+        return {
+            "spec": self.spec.model_dump(mode="json", exclude_none=True),
+            "oid": self.oid,
+            "created": self.created,
+            "starts": self.starts,
+            "ends": self.ends,
+            "remaining": self.remaining,
+            "applied": self.applied,
+            "released": self.released.is_set(),
+        }
+
+    @classmethod
+    def from_record(cls, fault_id: str, data: dict) -> Fault:
+        spec = FaultSpec.model_validate(data["spec"])
+        fault = cls(
+            id=fault_id,
+            spec=spec,
+            oid=data["oid"],
+            created=data["created"],
+            starts=data["starts"],
+            ends=data["ends"],
+            remaining=data["remaining"],
+            rng=random.Random(spec.seed),  # noqa: S311 - reproducible chaos, not secrecy
+            applied=data["applied"],
+        )
+        if data["released"]:
+            fault.released.set()
+        return fault
 
     def covers(self, group: RouteGroup, oid: int | None, client_id: str | None) -> bool:
         routes = self.spec.routes
@@ -75,9 +109,14 @@ class Selection:
 
 
 class FaultBook:
-    def __init__(self) -> None:
+    def __init__(self, saved: NoState | None = None) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self.saved = saved or NoState()
+
+    def restore(self) -> None:
+        with self._lock:
+            self._faults = [Fault.from_record(key, data) for key, data in self.saved.items("fault")]
 
     def add(self, spec: FaultSpec, oid: int | None, now: float) -> Fault:
         starts = spec.starts_at.timestamp() if spec.starts_at else None
@@ -97,6 +136,7 @@ class FaultBook:
             rng=random.Random(spec.seed),  # noqa: S311 - reproducible chaos, not secrecy
         )
         with self._lock:
+            self.saved.put("fault", fault.id, fault.record())
             self._faults.append(fault)
         return fault
 
@@ -104,6 +144,7 @@ class FaultBook:
         with self._lock:
             gone = [f for f in self._faults if f.id == fault_id]
             self._faults = [f for f in self._faults if f.id != fault_id]
+            self.saved.delete("fault", fault_id)
         for fault in gone:
             fault.released.set()  # a removed hold lets its requests go
         return bool(gone)
@@ -112,13 +153,15 @@ class FaultBook:
         """Let the requests a `hold` rule keeps (and later ones) go on."""
         with self._lock:
             found = [f for f in self._faults if f.id == fault_id]
-        for fault in found:
-            fault.released.set()
+            for fault in found:
+                fault.released.set()
+                self.saved.put("fault", fault.id, fault.record())
         return bool(found)
 
     def reset(self) -> int:
         with self._lock:
             gone, self._faults = self._faults, []
+            self.saved.clear(("fault",))
         for fault in gone:
             fault.released.set()
         return len(gone)
@@ -142,9 +185,10 @@ class FaultBook:
                     continue
                 if fault.spec.probability < 1 and fault.rng.random() >= fault.spec.probability:
                     continue
-                if fault.remaining is not None:
-                    fault.remaining -= 1
                 fault.applied += 1
+                if fault.remaining is not None:  # a counted rule: its count must survive
+                    fault.remaining -= 1
+                    self.saved.put("fault", fault.id, fault.record())
                 if deciding:
                     selection.deciding = fault
                 elif fault.spec.kind == FaultKind.HOLD:

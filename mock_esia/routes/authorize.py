@@ -137,7 +137,7 @@ async def _authorize(request: Request, generation: str, params: dict[str, str]) 
             created=mock.clock.time(),
         )
     )
-    session = mock.store.session(request.cookies.get(SESSION_COOKIE))
+    session = mock.store.session(request.cookies.get(SESSION_COOKIE), now=auth.created)
     persona = mock.store.persona(session.oid) if session else None
     if session and persona:
         auth.oid, auth.sid, auth.auth_time = persona.oid, session.sid, session.auth_time

@@ -134,6 +134,8 @@ async def _refresh_token(
     grant = mock.store.take_refresh(params["refresh_token"])
     if grant is None or grant.client_id != params["client_id"]:
         raise EsiaError(Catalogue.INVALID_GRANT, "unknown refresh token", state=state)
+    if grant.expires <= mock.clock.time():
+        raise EsiaError(Catalogue.INVALID_GRANT, "the refresh token has expired", state=state)
     return _issue(mock, params, grant.oid, grant.scopes, grant.sid, grant.auth_time, offline=True)
 
 
@@ -171,7 +173,10 @@ def _issue(
     }
     if offline:
         refresh = str(uuid.uuid4())
-        mock.store.put_refresh(refresh, RefreshGrant(client_id, scopes, oid, sid, auth_time))
+        expires = mock.clock.time() + mock.store.lifetimes.refresh_token
+        mock.store.put_refresh(
+            refresh, RefreshGrant(client_id, scopes, oid, sid, auth_time, expires)
+        )
         body["refresh_token"] = refresh
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
