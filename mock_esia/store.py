@@ -120,7 +120,7 @@ class Lifetimes:
 
     login_attempt: float = 3600.0  # a login page left open
     sso_session: float = 8 * 3600.0  # one working day of SSO
-    refresh_token: float = 30 * 86400.0
+    refresh_token: float = 86400.0  # an offline portal's day; unused ones must not pile up
     # Expired leftovers are swept at most this often (and at once when the clock jumps ahead).
     sweep_every: float = 60.0
 

@@ -90,6 +90,9 @@ def health(request: Request) -> dict:
         "issuer": mock.settings.issuer,
         "personas": len(mock.store.personas()),
         "clock_offset_seconds": mock.clock.offset,
+        # What logins in flight hold; each kind expires on the mock's clock (store.Lifetimes).
+        "leftovers": mock.store.leftovers(),
+        "state": mock.saved.describe(),
     }
 
 
