@@ -89,7 +89,9 @@ def main() -> int:
 
 def soak(process: subprocess.Popen, url: str, hours: int, per_hour: int) -> int:
     admin = httpx.Client(base_url=url, timeout=10)
-    pool = [admin.post("/__admin/personas", json={"preset": "verified"}).json() for _ in range(POOL)]
+    pool = [
+        admin.post("/__admin/personas", json={"preset": "verified"}).json() for _ in range(POOL)
+    ]
     start = time.perf_counter()
     days: list[tuple[int, int, dict]] = []
     print(f"{'day':>4} {'RSS KiB':>9} {'logins':>7}  leftovers")

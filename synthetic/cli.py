@@ -128,21 +128,17 @@ def _target(
 
 def _prepare_users(
     args: argparse.Namespace,
-    admin: AdminClient | None,
+    made: user_source.MadePeople,
     client_id: str,
     journeys: tuple[str, ...],
     scopes: list[str],
 ) -> list[dict]:
     if args.accounts:
         return user_source.from_file(args.accounts)
-    if admin is None:
-        raise user_source.AccountsError(
-            "generated users need the mock's admin API: give --esia-url, or --accounts FILE"
-        )
-    people = user_source.generated(admin, args.users)
-    if NEEDS_CONSENT & set(journeys):
+    people = made.generate(args.users)
+    if NEEDS_CONSENT & set(journeys) and made.admin is not None:
         for person in people:
-            admin.grant_consent(person["oid"], client_id, scopes)
+            made.admin.grant_consent(person["oid"], client_id, scopes)
     return people
 
 
@@ -254,7 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"esia-e2e synth: {Verdict.FAIL} — {gone.line()}", file=sys.stderr)
         return Verdict.FAIL.exit_code
     try:
-        with _target(args, config.profile) as (portal_url, admin, client_id):
+        with (
+            _target(args, config.profile) as (portal_url, admin, client_id),
+            user_source.MadePeople(admin) as made,
+        ):
             if config.embedded_target:
                 print(
                     "esia-e2e synth: the portal and the mock ESIA run on this machine (embedded "
@@ -269,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     portal_url,
                     lambda count: _prepare_users(
                         argparse.Namespace(**{**vars(args), "users": count}),
-                        admin,
+                        made,
                         client_id,
                         journeys,
                         config.profile.scopes,
@@ -277,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     max_concurrency=args.concurrency if args.concurrency > 1 else 8,
                 )
             _warn_unless_strict(config, admin, client_id, portal_url)
-            people = _prepare_users(args, admin, client_id, journeys, config.profile.scopes)
+            people = _prepare_users(args, made, client_id, journeys, config.profile.scopes)
 
             def once() -> Verdict:
                 result = _live(config, portal_url, people)

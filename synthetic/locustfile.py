@@ -17,6 +17,7 @@ needs the project set up (`make setup`) and reach to the portal and to the mock'
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -24,6 +25,7 @@ import sys
 import time
 from typing import IO, Any
 
+import httpx
 from locust import User, constant, events, task
 from locust.env import Environment
 
@@ -31,7 +33,7 @@ from esia_e2e.library.profile import load_profile
 from esia_e2e.synthetic.journeys import JOURNEYS, NEEDS_CONSENT
 from esia_e2e.synthetic.model import JourneyRecord, Verdict
 from esia_e2e.synthetic.saturation import SaturationMonitor, judge_saturation
-from mock_esia.admin_client import AdminClient
+from mock_esia.admin_client import AdminClient, AdminError
 
 # One per Locust process that runs users (a worker, or a local run): the same guard as
 # `esia-e2e synth`, over this process's browsers. Each worker's figures ride along with its
@@ -135,6 +137,7 @@ class SyntheticPatient(User):
         client_id = options.portal_client_id or profile.portal.client_id
         with AdminClient(options.esia_url, token=options.esia_admin_token) as admin:
             self.persona = admin.create_persona("verified")
+            self.made = True  # deleted in on_stop
             if NEEDS_CONSENT & set(self.journeys):
                 admin.grant_consent(self.persona["oid"], client_id, profile.scopes)
         if options.portal_profile:
@@ -157,6 +160,14 @@ class SyntheticPatient(User):
         if getattr(self, "browser", None) is not None:
             self.to_browser.close()
             self.browser.wait(timeout=30)
+        if getattr(self, "made", False):  # a stand's mock must not keep the person
+            options = self.environment.parsed_options
+            with (
+                contextlib.suppress(AdminError, httpx.HTTPError),
+                AdminClient(options.esia_url, token=options.esia_admin_token) as admin,
+            ):
+                admin.delete_persona(self.persona["oid"])
+            self.made = False
 
     @task
     def walk(self) -> None:

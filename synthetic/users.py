@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
+from types import TracebackType
 
-from mock_esia.admin_client import AdminClient
+import httpx
+
+from mock_esia.admin_client import AdminClient, AdminError
 
 
 class AccountsError(ValueError):
     pass
 
 
-def generated(admin: AdminClient, count: int, preset: str = "verified") -> list[dict]:
-    return [admin.create_persona(preset) for _ in range(count)]
+class MadePeople:
+    """The people a run generates, deleted from the mock when the run ends — however it ends.
+
+    A stand's mock runs for weeks; each person is ~15 KB there, and a scheduled synthetic run
+    (`--every 5m`) that left its people behind would fill it by itself."""
+
+    def __init__(self, admin: AdminClient | None) -> None:
+        self.admin = admin
+        self.oids: list[int] = []
+
+    def generate(self, count: int, preset: str = "verified") -> list[dict]:
+        if self.admin is None:
+            raise AccountsError(
+                "generated users need the mock's admin API: give --esia-url, or --accounts FILE"
+            )
+        people = []
+        for _ in range(count):
+            people.append(self.admin.create_persona(preset))
+            self.oids.append(people[-1]["oid"])
+        return people
+
+    def __enter__(self) -> MadePeople:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.admin is None:
+            return
+        for oid in self.oids:
+            # A stand already gone has nothing left to clean; the run's own error is what counts.
+            with contextlib.suppress(AdminError, httpx.HTTPError):
+                self.admin.delete_persona(oid)
+        self.oids.clear()
 
 
 def from_file(path: Path) -> list[dict]:

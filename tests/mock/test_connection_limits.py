@@ -48,12 +48,23 @@ def _closed_by_server(sock: socket.socket) -> bool:
 
 def test_slow_clients_beyond_the_open_files_limit_leave_logins_working():
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0", "--persona", "verified"]
-        + ["--header-timeout", str(HEADER_TIMEOUT)],
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "mock_esia",
+            "serve",
+            "--port",
+            "0",
+            "--persona",
+            "verified",
+            "--header-timeout",
+            str(HEADER_TIMEOUT),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_few_files,  # noqa: PLW1509 - only setrlimit, before exec
+        preexec_fn=_few_files,
     )
     slow: list[socket.socket] = []
     try:

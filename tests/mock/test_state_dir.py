@@ -23,8 +23,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from esia_e2e.library.esia_flow import AuthorizeParams, authorize, exchange_signed, login_flow
-from esia_e2e.library.esia_flow import query_of
+from esia_e2e.library.esia_flow import (
+    AuthorizeParams,
+    authorize,
+    exchange_signed,
+    login_flow,
+    query_of,
+)
 from esia_e2e.portal.gost import generate as generate_gost
 from esia_e2e.portal.id_token import IdTokenValidator
 from mock_esia.admin_client import AdminClient
@@ -115,7 +120,8 @@ def test_deleting_and_resetting_are_kept_too_but_a_reset_keeps_the_keys(tmp_path
     again.close()
     third = _open(tmp_path)
     try:
-        assert third.store.personas() == [] and third.faults.all() == []
+        assert third.store.personas() == []
+        assert third.faults.all() == []
         assert third.clock.offset == 0
         assert (third.key.certificate_pem, third.gost_key.certificate_der) == keys
     finally:
@@ -160,8 +166,18 @@ def _free_port() -> int:
 @contextmanager
 def _mock_process(folder: Path, port: int, *args: str) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", str(port)]
-        + ["--state-dir", str(folder), *args],
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "mock_esia",
+            "serve",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(folder),
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -182,18 +198,17 @@ def test_a_killed_mock_comes_back_and_a_running_strict_portal_logs_in_with_its_k
     url = f"http://127.0.0.1:{port}"
     gost = generate_gost("RESTART TEST RP")
     client_id = f"RESTART_{uuid.uuid4().hex[:6].upper()}"
-    with _mock_process(tmp_path, port, "--persona", "verified"):
-        with AdminClient(url) as admin:
-            admin.register_client(
-                client_id,
-                [REDIRECT],
-                secret_mode="gost",
-                certificate_pem=gost.certificate_pem,
-                token_alg="GOST3410_2012_256",
-            )
-            patient = admin.personas()[0]
-            trusted = admin.certificate_pem(alg="GOST3410_2012_256")
-            first = _strict_login(url, client_id, gost, patient)
+    with _mock_process(tmp_path, port, "--persona", "verified"), AdminClient(url) as admin:
+        admin.register_client(
+            client_id,
+            [REDIRECT],
+            secret_mode="gost",
+            certificate_pem=gost.certificate_pem,
+            token_alg="GOST3410_2012_256",
+        )
+        patient = admin.personas()[0]
+        trusted = admin.certificate_pem(alg="GOST3410_2012_256")
+        first = _strict_login(url, client_id, gost, patient)
     # SIGKILL above (the context manager); the same folder, a new process.
     with _mock_process(tmp_path, port, "--persona", "verified") as process:
         with AdminClient(url) as admin:
@@ -237,7 +252,7 @@ def test_killed_at_random_moments_of_a_write_burst_the_state_is_a_prefix_of_what
     """Each write is acknowledged (HTTP 200/201) only after its commit: after SIGKILL the kept
     people are the acknowledged ones, plus at most the one in flight — never a gap, never a
     half-written person."""
-    chooser = random.Random(20261207)  # noqa: S311 - reproducible moments, not secrecy
+    chooser = random.Random(20261207)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     acknowledged: list[int] = []

@@ -23,7 +23,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_url):
+def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_url, esia_admin):
+    people_before = {p["oid"] for p in esia_admin.personas()}
     port = str(_free_port())
     locust = [sys.executable, "-m", "locust", "-f", LOCUSTFILE]
     master = subprocess.Popen(
@@ -82,3 +83,5 @@ def test_a_master_and_two_workers_walk_the_journeys(tmp_path, portal_url, esia_u
     assert len(guard) == 2, output[-2000:]  # the saturation guard, reported per worker
     steps = {row["Name"] for row in rows}
     assert {"portal home", "redirect to ESIA", "login page", "cabinet data loaded"} <= steps
+    # Each Locust user deleted the person it made when it stopped.
+    assert {p["oid"] for p in esia_admin.personas()} == people_before

@@ -23,7 +23,7 @@ from esia_e2e.synthetic.model import JourneyRecord, StepRecord, Verdict, run_ver
 from esia_e2e.synthetic.outputs import metrics, write_allure, write_jsonl, write_openmetrics
 from esia_e2e.synthetic.runner import RunConfig, run_once
 from esia_e2e.synthetic.schedule import Schedule, parse_duration, webhook_alert
-from esia_e2e.synthetic.users import AccountsError, from_file, generated
+from esia_e2e.synthetic.users import AccountsError, MadePeople, from_file
 
 # Synthetic runs start browsers and processes.
 pytestmark = pytest.mark.slow
@@ -319,6 +319,26 @@ def test_over_budget_is_degraded_exit_1_and_unreachable_is_fail_exit_2(tmp_path)
     assert b"Esia-00000000" not in traces[0].read_bytes()
 
 
+def test_a_run_on_a_shared_stand_deletes_the_people_it_made(
+    tmp_path, portal_url, esia_url, esia_admin
+):
+    """A stand's mock runs for weeks: a scheduled synthetic run must not leave people behind."""
+    before = {p["oid"] for p in esia_admin.personas()}
+    done = _synth(
+        "--portal-url",
+        portal_url,
+        "--esia-url",
+        esia_url,
+        "--users",
+        "2",
+        "--no-saturation-guard",
+        "--output",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
+    assert {p["oid"] for p in esia_admin.personas()} == before
+
+
 def test_bad_arguments_get_a_readable_message(tmp_path):
     result = _synth("--duration", "forever")
     assert result.returncode == 2
@@ -353,7 +373,8 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    people = generated(esia_admin, 2)
+    made = MadePeople(esia_admin)
+    people = made.generate(2)
     config = RunConfig(
         journeys=("first_login",),
         concurrency=2,
@@ -366,6 +387,7 @@ def test_patients_share_one_browser_each_in_its_own_context(tmp_path, portal_url
     finally:
         done.set()
         watcher.join()
+        made.__exit__(None, None, None)
     assert [r.verdict for r in result.records] == [Verdict.PASS, Verdict.PASS], result.records
     assert len(browsers) == 1
     assert len(drivers) == 1
