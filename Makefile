@@ -6,7 +6,7 @@ RESULTS := reports/allure-results
 # Extra pytest arguments, e.g. make e2e PYTEST_ARGS="-n 2" or PYTEST_ARGS="-k consent --headed"
 PYTEST_ARGS ?=
 
-.PHONY: setup check e2e test report lint typecheck bench serve flake-check fuzz e2e-explore model-explore mutants mutants-generated sweep clean
+.PHONY: setup check e2e test report lint images images-test typecheck bench serve flake-check fuzz e2e-explore model-explore mutants mutants-generated sweep clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -103,6 +103,18 @@ mutants: setup
 ## make bench: the benchmarks in bench/ (loopback only, bounded); figures are in docs/benchmarks.md.
 bench: setup
 	@for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
+
+## make images: the container images mock-esia and esia-e2e (containers/*.Containerfile), built with
+## podman from a wheelhouse of this venv; installs podman, buildah, runc and debootstrap as root.
+## IMAGE_BASE=debian:bookworm-slim uses a registry's base instead of one made with debootstrap.
+images: setup
+	@scripts/images.sh
+
+## make images-test: builds both, runs the catalogue image against the mock image and the reference
+## portal, compares its conformance report with `esia-e2e run`'s, kills and restarts the mock on
+## its volume, and brings up compose.yaml (about 5 minutes; part of make test under CI=true).
+images-test: setup
+	@ESIA_E2E_IMAGES=1 $(PYTEST) tests/system/test_images.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf reports/allure-results reports/allure-report reports/test-results reports/*.xml

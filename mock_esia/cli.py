@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from pydantic import ValidationError
 
@@ -137,6 +139,21 @@ def _parser(presets: Sequence[str] = tuple(PRESETS)) -> argparse.ArgumentParser:
         help="write the JWT signing certificate (PEM) here for relying parties",
     )
     environment_defaults(serve, ENV_PREFIX)
+    health = sub.add_parser(
+        "health",
+        help="ask a running mock whether it is healthy: exit 0 if so (a container HEALTHCHECK)",
+    )
+    health.add_argument(
+        "--url",
+        default=f"http://127.0.0.1:{os.environ.get(ENV_PREFIX + 'PORT', '8090')}",
+        help="the mock's base URL (default: this machine, port MOCK_ESIA_PORT or 8090)",
+    )
+    health.add_argument(
+        "--admin-token",
+        default=os.environ.get(ENV_PREFIX + "ADMIN_TOKEN"),
+        help="the admin token, when the mock has one (default: MOCK_ESIA_ADMIN_TOKEN)",
+    )
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds (default 3)")
     return parser
 
 
@@ -274,9 +291,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["serve", *argv]
-    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(known_preset_names(argv)).parse_args(argv)
+    if args.command == "health":
+        return check_health(args.url, args.admin_token, args.timeout)
     return serve(args)
+
+
+def check_health(url: str, token: str | None, timeout: float) -> int:
+    """One line and an exit code, as container engines read a health check."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/__admin/health", headers=headers, timeout=timeout)
+        healthy = answer.status_code == 200 and answer.json().get("status") == "ok"
+        said = f"HTTP {answer.status_code}"
+    except (httpx.HTTPError, ValueError) as exc:
+        healthy, said = False, str(exc) or type(exc).__name__
+    print(f"mock-esia at {url}: {'healthy' if healthy else 'NOT healthy'} ({said})")
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":
