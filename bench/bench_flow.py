@@ -8,7 +8,7 @@ Reports flows/s, latency per flow (p50/p99) and the mock's own CPU time per flow
 request and outside the mock's CPU.
 Bounded: `--flows` per run (default 300), each with a fresh persona so consent is always asked.
 
-    .venv/bin/python bench/bench_flow.py [--flows 300]
+    .venv/bin/python bench/bench_flow.py [--flows 300] [--state-dir -]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,9 +41,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
-def start_mock() -> tuple[subprocess.Popen, str]:
+def start_mock(state_dir: str | None = None) -> tuple[subprocess.Popen, str]:
+    extra = ["--state-dir", state_dir] if state_dir else []
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"],
+        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -184,8 +186,14 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flows", type=int, default=300)
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="serve the mock with --state-dir DIR (persistence's cost; '-' = a scratch folder)",
+    )
     args = parser.parse_args()
-    process, url = start_mock()
+    scratch = tempfile.mkdtemp(prefix="bench-state-") if args.state_dir == "-" else None
+    process, url = start_mock(scratch or args.state_dir)
     try:
         with AdminClient(url) as admin:
             signer = Signer(tempfile.mkdtemp(prefix="esia-e2e-bench-"))
@@ -205,6 +213,8 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
