@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from bench_flow import start_mock
 
 from esia_e2e.library.esia_flow import (
     AuthorizeParams,
@@ -39,17 +39,6 @@ HOUR = 3600
 def rss_kib(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-
-
-def start_mock(state_dir: str | None) -> tuple[subprocess.Popen, str]:
-    extra = ["--state-dir", state_dir] if state_dir else []
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0", *extra],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    url = re.search(r"serving at (http://\S+)", process.stdout.readline()).group(1)
-    return process, url
 
 
 def one_login(url: str, person: dict, kind: int, offset: int) -> None:

@@ -45,15 +45,25 @@ SCRATCH_STATE = "type=tmpfs,destination=/var/lib/mock-esia,tmpfs-mode=0777"
 ESIA_E2E = str(Path(sys.executable).with_name("esia-e2e"))
 
 
-def _podman(*args: str, timeout: float = 120, check: bool = True) -> str:
-    done = subprocess.run(
-        ["podman", *args],
+def _run(
+    command: list[str], timeout: float, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """A command of the test, with podman's settings for this machine in its environment; each
+    caller asserts on its return code."""
+    environment = {**os.environ, "CONTAINERS_CONF": str(CONF), **(env or {})}
+    return subprocess.run(
+        command,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "CONTAINERS_CONF": str(CONF)},
+        env=environment,
         check=False,
     )
+
+
+def _podman(*args: str, timeout: float = 120, check: bool = True) -> str:
+    done = _run(["podman", *args], timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"podman {' '.join(args)}: {done.stderr[-2000:]}")
     return done.stdout.strip()
@@ -72,13 +82,10 @@ def _version() -> str:
 def images() -> dict[str, str]:
     if shutil.which("podman") is None and os.geteuid() != 0:
         pytest.fail("podman is missing: sudo apt-get install -y podman buildah runc debootstrap")
-    done = subprocess.run(
+    done = _run(
         ["bash", str(ROOT / "scripts" / "images.sh")],
+        1200,
         cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     version = _version()
@@ -176,35 +183,19 @@ def test_the_catalogue_image_against_the_mock_image_equals_esia_e2e_run(
             in_image = tmp_path / "image-reports"
             in_image.mkdir()
             os.chown(in_image, 1234, 1234)
-            ran = subprocess.run(
+            ran = _run(
                 [
-                    "podman",
-                    "run",
-                    "--rm",
-                    "--network=host",
-                    "--user",
-                    CALLER,
-                    "-v",
-                    f"{in_image}:/work/reports",
-                    images["esia-e2e"],
-                    "run",
-                    *stack,
+                    *("podman", "run", "--rm", "--network=host", "--user", CALLER),
+                    *("-v", f"{in_image}:/work/reports", images["esia-e2e"], "run", *stack),
                 ],
-                capture_output=True,
-                text=True,
-                timeout=1200,
-                env={**os.environ, "CONTAINERS_CONF": str(CONF)},
-                check=False,
+                1200,
             )
             assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
             on_host = tmp_path / "host-reports"
-            host = subprocess.run(
+            host = _run(
                 [ESIA_E2E, "run", *stack, "--reports", str(on_host), "--no-report"],
+                1200,
                 cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=1200,
-                check=False,
             )
             assert host.returncode == 0, host.stdout[-3000:]
             assert _verdicts(in_image) == _verdicts(on_host)
@@ -221,16 +212,13 @@ def test_the_catalogue_image_against_the_mock_image_equals_esia_e2e_run(
             mock_container.start()
             assert {c["client_id"] for c in admin.clients()} == clients
             assert {p["oid"] for p in admin.personas()} == people
-            again = subprocess.run(
+            again = _run(
                 [
                     *(ESIA_E2E, "run", *stack, "--reports", str(tmp_path / "after-restart")),
                     *("--no-report", "--", "-k", AFTER_RESTART),
                 ],
+                600,
                 cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
             )
             assert again.returncode == 0, again.stdout[-3000:]
 
@@ -238,13 +226,9 @@ def test_the_catalogue_image_against_the_mock_image_equals_esia_e2e_run(
 def test_the_mock_image_refuses_all_interfaces_without_a_token_and_stops_on_sigterm(
     images, mock_container
 ):
-    refused = subprocess.run(
+    refused = _run(
         ["podman", "run", "--rm", "--network=host", "--mount", SCRATCH_STATE, images["mock-esia"]],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "CONTAINERS_CONF": str(CONF)},
-        check=False,
+        60,
     )
     assert refused.returncode == 2
     assert "refusing to serve on 0.0.0.0 without an admin token" in refused.stderr
@@ -280,8 +264,6 @@ def test_compose_brings_up_the_mock_and_the_catalogue_with_two_workers(images, t
     reports.mkdir()
     os.chown(reports, 1234, 1234)
     env = {
-        **os.environ,
-        "CONTAINERS_CONF": str(CONF),
         "MOCK_ESIA_ADMIN_TOKEN": TOKEN,
         "MOCK_PORT": str(_free_port()),
         "CALLER": CALLER,
@@ -290,22 +272,9 @@ def test_compose_brings_up_the_mock_and_the_catalogue_with_two_workers(images, t
     }
     command = [str(compose), "-f", str(ROOT / "compose.yaml"), "-p", project]
     try:
-        up = subprocess.run(
-            [*command, "up", "--exit-code-from", "catalogue"],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env=env,
-            check=False,
-        )
+        up = _run([*command, "up", "--exit-code-from", "catalogue"], 900, env=env)
         assert up.returncode == 0, up.stdout[-4000:] + up.stderr[-2000:]
     finally:
-        subprocess.run(
-            [*command, "down", "-v", "-t", "2"],
-            capture_output=True,
-            timeout=120,
-            env=env,
-            check=False,
-        )
+        _run([*command, "down", "-v", "-t", "2"], 120, env=env)
     assert _verdicts(reports)["run"] == "complete"
     assert not _podman("ps", "-a", "--filter", f"label=io.podman.compose.project={project}", "-q")
