@@ -41,6 +41,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, list[str], Path]]:
 
 def test_serve_prints_the_url_and_a_table_of_the_people_it_made(served):
     url, lines, cert = served
+    assert "(uvloop loop)" in lines[0]  # uvicorn picks uvloop only in uvicorn.run(); we ask it
     assert str(cert) in lines[2]
     assert "ФИО" in lines[3]
     assert lines[4].split()[0] == "verified"
