@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from mock_esia.domain_errors import DomainError
+
 FILE_NAME = "mock-esia.sqlite3"
 LOCK_NAME = "mock-esia.lock"
 SCHEMA_VERSION = 1
@@ -35,6 +37,13 @@ RESETTABLE = tuple(kind for kind in KINDS if kind != "key")
 
 class StateError(Exception):
     """The state folder cannot be used: said with the folder and what to do."""
+
+
+class StateWriteError(DomainError):
+    """A change the state file refused (a full disk, a folder gone read-only): the admin API
+    answers 503 with the reason, and neither the file nor the memory has the change."""
+
+    status = 503
 
 
 class NoState:
@@ -123,19 +132,27 @@ class StateFile(NoState):
     def transaction(self) -> Iterator[None]:
         """Group several changes into one commit (nested calls join the outer one)."""
         with self._lock:
-            if self._depth == 0:
-                self._db.execute("BEGIN IMMEDIATE")
-            self._depth += 1
             try:
-                yield
-            except BaseException:
+                if self._depth == 0:
+                    self._db.execute("BEGIN IMMEDIATE")
+                self._depth += 1
+                try:
+                    yield
+                except BaseException:
+                    self._depth -= 1
+                    if self._depth == 0 and self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
                 self._depth -= 1
                 if self._depth == 0:
+                    self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._depth == 0 and self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                raise
-            self._depth -= 1
-            if self._depth == 0:
-                self._db.execute("COMMIT")
+                raise StateWriteError(
+                    f"the mock could not save this change in {self.describe()} ({exc}); "
+                    "nothing was changed"
+                ) from None
 
     def put(self, kind: str, key: str, value: Any) -> None:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -194,13 +194,14 @@ class MemoryStore:
                 del self._logins[key]
 
     def delete_persona(self, oid: int) -> bool:
-        with self._lock, self.saved.transaction():
-            persona = self._personas.pop(oid, None)
-            if persona is None:
+        with self._lock:
+            if oid not in self._personas:
                 return False
-            self.saved.delete("persona", str(oid))
-            self.saved.delete_prefix("consent", f"{oid}|")
-            self.saved.delete("failures", str(oid))
+            with self.saved.transaction():  # the file first: a refused write changes nothing
+                self.saved.delete("persona", str(oid))
+                self.saved.delete_prefix("consent", f"{oid}|")
+                self.saved.delete("failures", str(oid))
+            persona = self._personas.pop(oid)
             self._drop_logins(persona)
             for key in [k for k in self._consents if k[0] == oid]:
                 del self._consents[key]
@@ -242,8 +243,11 @@ class MemoryStore:
 
     def delete_client(self, client_id: str) -> bool:
         with self._lock:
+            if client_id not in self._clients:
+                return False
             self.saved.delete("client", client_id)
-            return self._clients.pop(client_id, None) is not None
+            del self._clients[client_id]
+            return True
 
     # --- consents ---------------------------------------------------------------------
     def granted_scopes(self, oid: int, client_id: str) -> set[str]:
@@ -252,10 +256,11 @@ class MemoryStore:
 
     def grant(self, oid: int, client_id: str, scopes: Iterable[str], when: float) -> None:
         with self._lock:
-            consent = self._consents.setdefault((oid, client_id), Consent(oid, client_id))
+            before = self._consents.get((oid, client_id))
+            consent = Consent(oid, client_id, set(before.scopes) if before else set(), when)
             consent.scopes.update(scopes)
-            consent.granted_at = when
             self.saved.put("consent", _consent_key(oid, client_id), _consent_view(consent))
+            self._consents[(oid, client_id)] = consent
 
     def consents(self, oid: int | None = None, client_id: str | None = None) -> list[Consent]:
         with self._lock:
@@ -266,10 +271,12 @@ class MemoryStore:
             ]
 
     def revoke(self, oid: int, client_id: str | None = None) -> int:
-        with self._lock, self.saved.transaction():
+        with self._lock:
             keys = [k for k in self._consents if k[0] == oid and client_id in (None, k[1])]
+            with self.saved.transaction():
+                for key in keys:
+                    self.saved.delete("consent", _consent_key(*key))
             for key in keys:
-                self.saved.delete("consent", _consent_key(*key))
                 del self._consents[key]
             return len(keys)
 
@@ -343,19 +350,21 @@ class MemoryStore:
     ) -> LoginFailures:
         """Count a wrong password; the `threshold`-th in a row locks the account."""
         with self._lock:
-            failures = self._failures.setdefault(oid, LoginFailures())
+            failures = self.failures(oid)
             if failures.locked_until is not None and failures.locked_until <= now:
-                failures.count, failures.locked_until = 0, None  # the lock has run out
+                failures = LoginFailures()  # the lock has run out
             failures.count += 1
             if failures.count >= threshold:
                 failures.locked_until = now + lock_seconds
             self.saved.put("failures", str(oid), vars(failures))
+            self._failures[oid] = failures
             return LoginFailures(failures.count, failures.locked_until)
 
     def clear_failures(self, oid: int) -> None:
         with self._lock:
-            if self._failures.pop(oid, None) is not None:
+            if oid in self._failures:
                 self.saved.delete("failures", str(oid))
+                del self._failures[oid]
 
     def failures(self, oid: int) -> LoginFailures:
         found = self._failures.get(oid)

@@ -293,3 +293,36 @@ def test_bad_state_dir_is_a_readable_error_and_exit_2(tmp_path):
     assert done.returncode == 2
     assert re.search(r"mock-esia: bad --state-dir: cannot use .*a-file", done.stderr), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_change_the_file_refuses_is_a_503_with_the_reason_and_changes_nothing(tmp_path):
+    """A full disk or a folder gone read-only: the admin API says so, and neither the file nor
+    the memory holds half of the change."""
+    from mock_esia.app import create_app
+    from mock_esia.runner import ServerThread
+
+    app = create_app(Settings(state_dir=tmp_path))
+    mock = app.state.mock
+    kept = mock.create_persona(preset="verified")
+    mock.store.grant(kept.oid, "ANY", ["openid"], 1.0)
+    mock.saved._db.execute("PRAGMA query_only = ON")  # every write now fails, as on a full disk
+    try:
+        with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
+            made = client.post("/__admin/personas", json={"preset": "verified"})
+            assert made.status_code == 503
+            assert "could not save this change" in made.json()["detail"]
+            gone = client.delete(f"/__admin/personas/{kept.oid}")
+            assert gone.status_code == 503
+            revoked = client.delete("/__admin/consents", params={"oid": kept.oid})
+            assert revoked.status_code == 503
+        assert [p.oid for p in mock.store.personas()] == [kept.oid]
+        assert mock.store.granted_scopes(kept.oid, "ANY") == {"openid"}
+    finally:
+        mock.saved._db.execute("PRAGMA query_only = OFF")
+        mock.close()
+    again = _open(tmp_path)
+    try:
+        assert [p.oid for p in again.store.personas()] == [kept.oid]
+        assert again.store.granted_scopes(kept.oid, "ANY") == {"openid"}
+    finally:
+        again.close()
