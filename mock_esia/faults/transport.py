@@ -26,8 +26,9 @@ def transport_of(send: Send) -> Any:
 async def reset(transport: Any) -> None:
     """Connection reset by peer: SO_LINGER 0 makes the close an RST instead of a FIN."""
     sock = transport.get_extra_info("socket") if transport else None
-    if sock is not None:
-        with contextlib.suppress(OSError):
+    if sock is not None and not transport.is_closing():
+        # ValueError: uvloop's socket stand-in of a connection the client already closed.
+        with contextlib.suppress(OSError, ValueError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     if transport is not None:
         transport.abort()
