@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gost_oracle import require_engine
+from gost_oracle import verify_raw as openssl_verify_raw
 
 from esia_e2e.library.esia_flow import (
     AuthorizeParams,
@@ -324,5 +326,24 @@ def test_a_change_the_file_refuses_is_a_503_with_the_reason_and_changes_nothing(
     try:
         assert [p.oid for p in again.store.personas()] == [kept.oid]
         assert again.store.granted_scopes(kept.oid, "ANY") == {"openid"}
+    finally:
+        again.close()
+
+
+@pytest.mark.slow  # the `openssl` CLI, a process
+def test_the_restored_gost_key_signs_what_openssl_verifies_with_the_kept_certificate(tmp_path):
+    """The oracle nobody here wrote: the GOST key read back from the state file signs, and
+    OpenSSL's GOST engine verifies it with the certificate portals downloaded before."""
+    require_engine()
+    first = _open(tmp_path / "state")
+    kept_certificate = first.gost_key.certificate_pem
+    first.close()
+    again = _open(tmp_path / "state")
+    try:
+        message = b"a token's signing input after a restart"
+        signature = again.gost_key.key.sign(message)
+        assert again.gost_key.certificate_pem == kept_certificate
+        assert openssl_verify_raw(kept_certificate, message, signature, tmp_path)
+        assert not openssl_verify_raw(kept_certificate, message + b"!", signature, tmp_path)
     finally:
         again.close()
