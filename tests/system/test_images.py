@@ -98,20 +98,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, container: str) -> None:
-    """Until the mock answers its health check (it starts in about half a second)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(
-                f"{url}/__admin/health", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=2
-            )
-            if answer.status_code == 200:
+def _wait_announced(container: str) -> None:
+    """Until the mock prints its «serving at» line (it starts in about a second): its log is
+    followed line by line, so the test waits for the event itself, not on a timer."""
+    follower = subprocess.Popen(
+        ["timeout", "30", "podman", "logs", "-f", container],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "CONTAINERS_CONF": str(CONF)},
+    )
+    seen = []
+    try:
+        for line in follower.stdout:
+            seen.append(line)
+            if "serving at" in line:
                 return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)  # a process starting, not a test racing a latency
-    raise AssertionError(f"the mock container did not start: {_podman('logs', container)}")
+    finally:
+        follower.kill()
+        follower.wait(timeout=10)
+    raise AssertionError(f"the mock container did not start: {''.join(seen)[-2000:]}")
 
 
 class MockContainer:
@@ -120,23 +126,26 @@ class MockContainer:
         self.url = f"http://127.0.0.1:{port}"
         self.ids: list[str] = []
 
-    def start(self) -> str:
+    def launch(self, port: int, state: list[str]) -> str:
+        """`podman run -d` of the image with the token, the port and `state`; its id is kept
+        for removal."""
         container = _podman(
-            "run",
-            "-d",
-            "--network=host",
-            "-e",
-            f"MOCK_ESIA_ADMIN_TOKEN={TOKEN}",
-            "-e",
-            f"MOCK_ESIA_PORT={self.port}",
-            "-e",
-            "MOCK_ESIA_PERSONA=verified",
-            "-v",
-            f"{self.volume}:/var/lib/mock-esia",
+            *("run", "-d", "--network=host", "-e", f"MOCK_ESIA_ADMIN_TOKEN={TOKEN}"),
+            *("-e", f"MOCK_ESIA_PORT={port}", "-e", "MOCK_ESIA_PERSONA=verified"),
+            *state,
             self.image,
         )
         self.ids.append(container)
-        _wait_healthy(self.url, container)
+        return container
+
+    def start(self) -> str:
+        """On the test's volume, answering its health check."""
+        container = self.launch(self.port, ["-v", f"{self.volume}:/var/lib/mock-esia"])
+        _wait_announced(container)
+        answer = httpx.get(
+            f"{self.url}/__admin/health", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
+        )
+        assert answer.status_code == 200, answer.text
         return container
 
     def remove(self) -> None:
@@ -239,19 +248,7 @@ def test_the_mock_image_refuses_all_interfaces_without_a_token_and_stops_on_sigt
     assert time.monotonic() - started < 2.5
     assert _podman("inspect", "--format", "{{.State.ExitCode}}", container) == "0"
     # And while Python is still starting (tini, not the mock, is PID 1).
-    early = _podman(
-        "run",
-        "-d",
-        "--network=host",
-        "-e",
-        f"MOCK_ESIA_ADMIN_TOKEN={TOKEN}",
-        "-e",
-        f"MOCK_ESIA_PORT={_free_port()}",
-        "--mount",
-        SCRATCH_STATE,
-        images["mock-esia"],
-    )
-    mock_container.ids.append(early)
+    early = mock_container.launch(_free_port(), ["--mount", SCRATCH_STATE])
     started = time.monotonic()
     _podman("stop", "-t", "10", early)
     assert time.monotonic() - started < 2.5
