@@ -120,7 +120,8 @@ def test_consent_is_not_asked_again_on_the_next_login(page: Page, portal_profile
     visited: list[str] = []
     page.on("framenavigated", lambda frame: visited.append(frame.url))
     repeat_login(page, patient, portal_profile)  # fails as soon as a consent page appears
-    assert not [url for url in visited if "/aas/oauth2/consent" in url]
+    asked = [url for url in visited if "/aas/oauth2/consent" in url]
+    assert not asked, "ожидался вход без вопроса о правах, а Госуслуги снова спросили о них"
 
 
 @allure.story("Новое право доступа запрашивается снова")

@@ -35,6 +35,7 @@ PYTHON = sys.executable
 # session (6), a portal that stopped answering (7). An internal error (3) is the suite's own.
 NOTICED = {1: "a scenario", 4: "a usage error", 6: "the preflight", 7: "an unreachable stand"}
 RUN_LIMIT_SECONDS = 900
+MESSAGE_LIMIT = 200
 
 
 @dataclasses.dataclass
@@ -154,8 +155,15 @@ def first_failure(report: Path) -> str:
     except (OSError, ET.ParseError):
         return ""
     for case in cases:
-        if case.find("failure") is not None or case.find("error") is not None:
-            return case.get("name", "")
+        failed = case.find("failure")
+        if failed is None:
+            failed = case.find("error")
+        if failed is not None:
+            # The failure's headline, as the report shows it first: what a reader of the table
+            # needs to judge whether the kill says the right thing in the patient's words.
+            headline = (failed.get("message") or "").strip().splitlines()[:1]
+            said = f" — {headline[0][:MESSAGE_LIMIT]}" if headline else ""
+            return case.get("name", "") + said.replace("|", "/")
     return ""
 
 

@@ -29,6 +29,8 @@ from esia_e2e.library.pages import (
     PortalErrorPage,
     PortalHomePage,
 )
+from esia_e2e.library.pages.seen import expecting
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import Profile
 
@@ -49,19 +51,19 @@ ACTIONS = (
     "new_browser",
 )
 WORDS = {
-    "start_login": "on the portal, «Войти через Госуслуги»",
-    "right_password": "type the right password",
-    "wrong_password": "type a wrong password",
-    "old_password": "type the password that was changed",
-    "grant": "«Предоставить»",
-    "deny": "«Отказать»",
-    "log_out": "«Выйти» in the cabinet",
-    "reload_cabinet": "reload the cabinet",
-    "recover_password": "«Восстановить пароль»: the SMS code, a new password",
-    "maintenance_begins": "maintenance on ESIA's login pages for this person "
-    "(--fault maintenance:persona=@1,routes=authorize+login+consent)",
-    "maintenance_ends": "maintenance ends",
-    "new_browser": "close the browser, open a new one",
+    "start_login": "на портале нажать «Войти через Госуслуги»",
+    "right_password": "ввести верный пароль",
+    "wrong_password": "ввести неверный пароль",
+    "old_password": "ввести пароль, который уже сменили",
+    "grant": "нажать «Предоставить»",
+    "deny": "нажать «Отказать»",
+    "log_out": "нажать «Выйти» в личном кабинете",
+    "reload_cabinet": "обновить страницу личного кабинета",
+    "recover_password": "«Восстановить пароль»: код из SMS, новый пароль",
+    "maintenance_begins": "начались технические работы на страницах входа Госуслуг для этого "
+    "человека (--fault maintenance:persona=@1,routes=authorize+login+consent)",
+    "maintenance_ends": "технические работы закончились",
+    "new_browser": "закрыть браузер и открыть новый",
 }
 
 
@@ -122,7 +124,13 @@ class Journey:
         if not self.sso_known:  # after a portal logout that may have left ESIA's session
             maintenance = EsiaMaintenancePage(self.page).heading
             shown = login.heading.or_(consent.heading).or_(self._cabinet_name()).or_(maintenance)
-            expect(shown.first).to_be_visible()
+            with expecting(
+                "ожидалась страница входа Госуслуг, «Предоставление прав доступа», «Технические "
+                "работы» или личный кабинет",
+                self.page,
+                self.world.profile,
+            ):
+                expect(shown.first).to_be_visible()
             self.model.sso = not login.heading.is_visible()
             self.sso_known = True
         if not self.model.sso:
@@ -322,7 +330,7 @@ def shrink(world: World, failing: Replay, budget: float = SHRINK_SECONDS) -> Rep
 def recipe(found: Replay) -> str:
     seed = found.patient.raw.get("seed")
     lines = [
-        f"make serve PERSONA=verified SEED={seed}  — then, in the browser:",
+        f"make serve PERSONA=verified SEED={seed}  — затем в браузере:",
         *(f"  {n}. {WORDS[step]}" for n, step in enumerate(found.steps, 1)),
     ]
     return "\n".join(lines)
@@ -335,8 +343,8 @@ def explore(world: World, seed: int) -> list[str]:
         return first.steps
     with allure.step("Сократить последовательность до кратчайшей, которая всё ещё падает"):
         shortest = shrink(world, first)
-    reason = str(first.failure).splitlines()[0] if str(first.failure) else "a mismatch"
-    raise AssertionError(
-        f"seed {seed}: {reason}\nThe shortest failing sequence found ({len(shortest.steps)} of "
-        f"{len(first.steps)} steps):\n{recipe(shortest)}"
+    reason = str(first.failure).splitlines()[0] if str(first.failure) else "расхождение с моделью"
+    raise PatientTermsError(
+        f"{reason} (случайный путь, seed {seed})\nКратчайшая последовательность, которая падает "
+        f"({len(shortest.steps)} из {len(first.steps)} шагов):\n{recipe(shortest)}"
     ) from first.failure

@@ -16,6 +16,8 @@ from playwright.sync_api import Page, expect
 
 from esia_e2e.library.esia_expectations import LOCKOUT_THRESHOLD
 from esia_e2e.library.pages import CabinetPage, EsiaConsentPage, EsiaLoginPage, PortalHomePage
+from esia_e2e.library.pages.seen import expecting
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import Profile
 
@@ -23,7 +25,7 @@ StepRecorder = Callable[[str], AbstractContextManager[None]]
 CONSENT_URL = re.compile(r"/aas/oauth2/consent")
 
 
-class ConsentAskedAgainError(AssertionError):
+class ConsentAskedAgainError(PatientTermsError):
     """Gosuslugi asked for consent where the journey promises it is remembered."""
 
 
@@ -57,7 +59,10 @@ def start_login_again(
         home.open()
     with step("redirect to ESIA"):
         home.start_login()
-        expect(login.heading.or_(consent.heading)).to_be_visible()
+        with expecting(
+            "ожидалась страница входа Госуслуг или «Предоставление прав доступа»", page, profile
+        ):
+            expect(login.heading.or_(consent.heading)).to_be_visible()
     if login.heading.is_visible():
         login.expect_shown()
         login.log_in(patient.login, patient.password)
@@ -73,19 +78,30 @@ def _logged_in(
 ) -> CabinetPage:
     """After the password: grant the rights if Gosuslugi asks (or fail, where consent must be
     remembered), then wait for the portal's cabinet."""
-    with step("login page"):
+    with (
+        step("login page"),
+        expecting(
+            "ожидался после пароля личный кабинет или «Предоставление прав доступа»",
+            page,
+            profile,
+        ),
+    ):
         page.wait_for_url(
             lambda url: bool(CONSENT_URL.search(url) or profile.cabinet_url.search(url))
         )
     if CONSENT_URL.search(page.url):
         if consent_remembered:
             raise ConsentAskedAgainError(
-                "Gosuslugi asked for consent again although it had been granted before"
+                "ожидался личный кабинет сразу после пароля, а Госуслуги снова спрашивают "
+                "«Предоставление прав доступа», хотя права уже были предоставлены"
             )
         with step("consent"):
             EsiaConsentPage(page).grant()
     cabinet = CabinetPage(page, profile)
-    with step("callback"):
+    with (
+        step("callback"),
+        expecting("ожидался личный кабинет после входа через Госуслуги", page, profile),
+    ):
         page.wait_for_url(profile.cabinet_url)
     with step("cabinet data loaded"):
         cabinet.expect_patient(patient)

@@ -30,6 +30,7 @@ from playwright.sync_api import Page, expect
 
 from esia_e2e.library.held_requests import HeldDataRequests
 from esia_e2e.library.pages.cabinet import CabinetPage
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.profile import Profile
 
 # What a page may take beyond its timeout before the patient reads the message: the page load
@@ -40,7 +41,7 @@ LATE_MARGIN_SECONDS = 3.0
 EARLY_TOLERANCE_SECONDS = 0.25
 
 
-class PageTimeoutError(AssertionError):
+class PageTimeoutError(PatientTermsError):
     """The cabinet gave up too early, too late or never."""
 
 
@@ -89,8 +90,8 @@ def _by_page_clock(page: Page, cabinet: CabinetPage, timeout: float) -> None:
             except AssertionError as exc:
                 raise PageTimeoutError(
                     f"страница перестала ждать данные раньше времени ожидания {timeout:g} с "
-                    "(page_timeout_seconds, часы страницы): the loader is gone or the reload "
-                    "message is shown a second before the timeout\n" + str(exc)
+                    "(page_timeout_seconds, часы страницы): за секунду до срока загрузки уже нет "
+                    "или пациента уже просят перезагрузить страницу\n\n" + str(exc)
                 ) from None
         with allure.step("Время ожидания страницы истекло (часы страницы)"):
             page.clock.fast_forward(2000)
@@ -99,10 +100,10 @@ def _by_page_clock(page: Page, cabinet: CabinetPage, timeout: float) -> None:
         except AssertionError as exc:
             raise PageTimeoutError(
                 f"страница не попросила перезагрузить её, когда её таймеры прошли "
-                f'{timeout:g} с: the profile says page_gives_up_by = "js_timer", but the page '
+                f'{timeout:g} с. The profile says page_gives_up_by = "js_timer", but the page '
                 "did not give up when Playwright's clock passed its timeout. If the cabinet gives "
                 'up by xhr.timeout or AbortSignal.timeout, set page_gives_up_by = "browser"; '
-                'if its server stops waiting for ESIA, "server".\n' + str(exc)
+                'if its server stops waiting for ESIA, "server".\n\n' + str(exc)
             ) from None
         data.release()
 
@@ -126,15 +127,16 @@ def _in_real_time(cabinet: CabinetPage, timeout: float, held: str) -> None:
             expect(message).to_be_visible(timeout=left_ms)
         except AssertionError:
             raise PageTimeoutError(
-                f"страница не попросила перезагрузить её за {deadline:g} с: the profile says it "
-                f"gives up after {timeout:g} s (page_timeout_seconds); it never gave up, or gave "
-                "up much later"
+                f"страница не попросила перезагрузить её за {deadline:g} с, хотя по профилю "
+                f"сдаётся через {timeout:g} с (page_timeout_seconds): пациент ждёт бесконечно "
+                "или намного дольше обещанного"
             ) from None
         waited = time.monotonic() - started
     allure.dynamic.parameter("сообщение о перезагрузке через, с", round(waited, 1))
     if waited < timeout - EARLY_TOLERANCE_SECONDS:
         raise PageTimeoutError(
             f"страница сдалась через {waited:.1f} с, раньше времени ожидания {timeout:g} с "
-            "(page_timeout_seconds): the patient is asked to reload while the data may still come"
+            "(page_timeout_seconds): пациента просят перезагрузить страницу, пока данные ещё "
+            "могут прийти"
         )
     cabinet.expect_reload_message()

@@ -41,7 +41,8 @@ def test_nothing_visible_passes_even_when_the_elements_exist_hidden(loaded):
 
 
 def test_a_visible_element_fails_naming_it_and_only_it(loaded):
-    with pytest.raises(AssertionError, match=r"visible, and must not be: the text\Z"):
+    said = r"пациент видит то, чего здесь быть не должно: the text\Z"
+    with pytest.raises(AssertionError, match=said):
         expect_none_visible(
             [
                 ("the maintenance notice", loaded.locator("#hidden")),

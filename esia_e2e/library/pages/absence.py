@@ -17,11 +17,13 @@ from collections.abc import Sequence
 
 from playwright.sync_api import Locator, expect
 
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.value_formats import containing
 
 
-def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
-    """No element of any of these locators is visible (each `(what, locator)`)."""
+def expect_none_visible(named: Sequence[tuple[str, Locator]], where: str = "здесь") -> None:
+    """No element of any of these locators is visible (each `(what, locator)`, `what` in the
+    patient's words, e.g. «значок загрузки»; `where` e.g. «рядом с данными»)."""
     if not named:
         return
     union = functools.reduce(Locator.or_, (locator for _, locator in named))
@@ -31,7 +33,9 @@ def expect_none_visible(named: Sequence[tuple[str, Locator]]) -> None:
         visible = [what for what, locator in named if locator.filter(visible=True).count()]
         if not visible:
             raise
-        raise AssertionError(f"visible, and must not be: {'; '.join(visible)}") from None
+        raise PatientTermsError(
+            f"пациент видит то, чего {where} быть не должно: {'; '.join(visible)}"
+        ) from None
 
 
 def text_pattern(texts: Sequence[str]) -> re.Pattern[str]:
@@ -41,7 +45,7 @@ def text_pattern(texts: Sequence[str]) -> re.Pattern[str]:
     return containing(*texts)
 
 
-def expect_no_text(scope: Locator, texts: Sequence[str]) -> None:
+def expect_no_text(scope: Locator, texts: Sequence[str], where: str = "здесь") -> None:
     """None of the texts is in the scope's rendered text (innerText: hidden text does not
     count), case-insensitive."""
     texts = [text for text in texts if text.strip()]
@@ -54,8 +58,9 @@ def expect_no_text(scope: Locator, texts: Sequence[str]) -> None:
         found = [text for text in texts if text_pattern([text]).search(shown)]
         if not found:
             raise
-        raise AssertionError(
-            "the page says what it must not: " + "; ".join(f"«{text}»" for text in found)
+        raise PatientTermsError(
+            f"пациент читает то, чего {where} быть не должно: "
+            + "; ".join(f"«{text}»" for text in found)
         ) from None
 
 

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+import contextlib
+
 import allure
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible, shown
-from esia_e2e.library.pages.seen import headline
+from esia_e2e.library.pages.seen import (
+    expect_count,
+    expect_page_says,
+    expect_reads,
+    expecting,
+    headline,
+)
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec, Profile
-from esia_e2e.library.value_formats import containing, same_text
+from esia_e2e.library.value_formats import containing
 
 
 class CabinetPage:
@@ -33,10 +43,15 @@ class CabinetPage:
     def _optional(self, spec: LocatorSpec | None) -> Locator | None:
         return spec.resolve(self.page) if spec else None
 
+    def _expecting(self, expectation: str) -> contextlib.AbstractContextManager[None]:
+        return expecting(expectation, self.page, self.profile)
+
     @staticmethod
     def needed(locator: Locator | None, key: str) -> Locator:
         if locator is None:
-            raise AssertionError(f"the portal profile has no [locators] {key}")
+            raise PatientTermsError(
+                f"проверку нечем провести: в профиле портала нет ключа [locators] {key}"
+            )
         return locator
 
     def expect_patient(self, patient: TestPersona) -> None:
@@ -52,19 +67,20 @@ class CabinetPage:
                 expect(self.page).to_have_url(profile.cabinet_url)
                 expect(self.patient_name).to_be_visible()
             except AssertionError as exc:
-                expected = f"личный кабинет пациента {full_name}"
+                expected = f"ожидался личный кабинет пациента {full_name}"
                 raise headline(expected, self.page, profile, exc) from None
-            expect(self.patient_name).to_have_text(same_text(full_name))
+            expect_reads(self.patient_name, full_name, "в кабинете ФИО пациента")
             policy = patient.document("MDCL_PLCY")
             if self.policy is not None and policy is not None:
                 self.expect_policy(policy["number"])
             if self.insurer is not None and policy is not None and policy.get("medicalOrg"):
-                expect(self.insurer).to_have_text(same_text(policy["medicalOrg"]))
+                expect_reads(self.insurer, policy["medicalOrg"], "в кабинете страховая организация")
             if self.snils is not None and patient.raw.get("snils"):
-                expect(self.snils).to_have_text(same_text(profile.snils(patient.raw["snils"])))
+                snils = profile.snils(patient.raw["snils"])
+                expect_reads(self.snils, snils, "в кабинете СНИЛС")
             if self.birth_date is not None and patient.raw.get("birthDate"):
                 written = profile.birth_date(patient.raw["birthDate"])
-                expect(self.birth_date).to_have_text(same_text(written))
+                expect_reads(self.birth_date, written, "в кабинете дата рождения")
             if self.children is not None and self.profile.claims_("shows_children"):
                 self._expect_children_count(patient.kids)
         self.expect_nothing_of_other_moments()
@@ -79,55 +95,54 @@ class CabinetPage:
         settled = profile.login.start.resolve(self.page).or_(self.error_page)
         for spec in profile.errors.values():
             settled = settled.or_(spec.recognise.resolve(self.page))
-        expect(
-            shown(settled),
-            "после «Выйти» и «Назад» портал не показал ни страницу входа, ни страницу ошибки: "
-            "кабинет пациента остался доступен",
-        ).to_be_visible()
+        with expecting(
+            "ожидалась после «Выйти» и «Назад» страница входа портала или страница ошибки",
+            self.page,
+            profile,
+        ):
+            expect(shown(settled)).to_be_visible()
         private = [profile.patient_name(patient.raw)]
         policy = patient.document("MDCL_PLCY")
         if policy is not None:
             private.append(profile.policy_number(policy["number"]))
         if patient.raw.get("snils"):
             private.append(profile.snils(patient.raw["snils"]))
-        expect_no_text(self.page.locator("body"), private)
+        expect_no_text(self.page.locator("body"), private, "после «Выйти» и «Назад»")
 
     def _expect_children_count(self, kids: list[dict]) -> None:
         items = self.needed(self.children, "child")
-        expect(items, "children listed").to_have_count(len(kids))
+        expect_count(items, len(kids), "детей в списке кабинета")
         said = self.profile.texts.no_children
         if not kids and said:
             with allure.step(f"Детей нет, и кабинет говорит: «{said}»"):
-                expect(self.page.locator("body")).to_contain_text(
-                    containing(said), use_inner_text=True
-                )
+                expect_page_says(self.page, self.profile, said, "в кабинете пациента без детей")
 
     def expect_nothing_of_other_moments(self) -> None:
         """What must be gone once the data is shown: the loader, the reload message (also after
         a reload recovered), any error page of the portal."""
         with allure.step("Нет загрузки, сообщения об ошибке загрузки и страницы ошибки"):
             named = [
-                (f"{what} beside the data", locator)
+                (what, locator)
                 for locator, what in (
-                    (self.loader, "the loader"),
-                    (self.reload_message, "the reload message"),
-                    (self.error_page, "an error page"),
+                    (self.loader, "значок загрузки"),
+                    (self.reload_message, "сообщение «перезагрузите страницу»"),
+                    (self.error_page, "страница ошибки портала"),
                 )
                 if locator is not None
             ]
             named += [
-                (f"the «{kind}» page beside the data", spec.recognise.resolve(self.page))
+                (f"страница «{self.profile.error_title(kind)}»", spec.recognise.resolve(self.page))
                 for kind, spec in self.profile.errors.items()
             ]
-            expect_none_visible(named)
+            expect_none_visible(named, "рядом с данными кабинета")
 
     def expect_policy(self, number: str) -> None:
         with allure.step("Показан номер полиса ОМС"):
             policy = self.needed(self.policy, "policy_number")
-            expect(policy).to_be_visible()
-            expect(policy).to_contain_text(
-                containing(self.profile.policy_number(number)), use_inner_text=True
-            )
+            written = self.profile.policy_number(number)
+            with self._expecting(f"ожидался в кабинете номер полиса ОМС «{written}»"):
+                expect(policy).to_be_visible()
+            expect_reads(policy, written, "в кабинете номер полиса ОМС", whole=False)
 
     def expect_children(self, kids: list[dict]) -> None:
         """Every child, by the name written as the profile says, with its own policy number or,
@@ -145,29 +160,43 @@ class CabinetPage:
         warning = self.needed(spec.resolve(child) if spec else None, "child_without_policy")
         policy = next((d for d in kid.get("documents", []) if d["type"] == "MDCL_PLCY"), None)
         with allure.step(f"Ребёнок {name}: " + ("полис указан" if policy else "полиса нет")):
-            expect(child).to_have_count(1)
+            expect_count(child, 1, f"строк ребёнка «{name}» в списке детей")
+            said = self.profile.texts.child_without_policy
             if policy is None:
-                expect(warning).to_be_visible()
-                expect(warning).to_contain_text(
-                    containing(self.profile.texts.child_without_policy), use_inner_text=True
-                )
+                with self._expecting(f"ожидалось у ребёнка {name} предупреждение «{said}»"):
+                    expect(warning).to_be_visible()
+                expect_reads(warning, said, f"у ребёнка {name} без полиса", whole=False)
             else:
                 written = self.profile.policy_number(policy["number"])
-                expect(child).to_contain_text(containing(written), use_inner_text=True)
-                expect(warning).to_have_count(0)
+                expect_reads(child, written, f"у ребёнка {name} полис ОМС", whole=False)
+                with self._expecting(
+                    f"ожидалось, что у ребёнка {name} с полисом нет предупреждения «{said}»"
+                ):
+                    expect(warning).to_have_count(0)
 
     def expect_loading(self) -> None:
         with allure.step("Пока данные загружаются, показан логотип загрузки"):
-            expect(self.needed(self.loader, "loader")).to_be_visible()
-            expect(self.patient_name).to_be_hidden()
+            loader = self.needed(self.loader, "loader")
+            with self._expecting("ожидался значок загрузки, пока данные загружаются"):
+                expect(loader).to_be_visible()
+            with self._expecting("ожидалось, что ФИО не видно, пока данные загружаются"):
+                expect(self.patient_name).to_be_hidden()
 
     def expect_logo_spinning(self) -> None:
         """The help page's words: the logo spins. An animation must be running on the loader
         (or inside it), and what it moves must really move: two frames differ."""
         loader = self.needed(self.loader, "loader")
-        with allure.step("Логотип загрузки вращается"):
+        with (
+            allure.step("Логотип загрузки вращается"),
+            self._expecting("ожидался вращающийся логотип загрузки"),
+        ):
             expect(loader).to_be_visible()
-            self.page.wait_for_function(_MOVES, arg=loader.element_handle(), polling=50)
+            try:
+                self.page.wait_for_function(_MOVES, arg=loader.element_handle(), polling=50)
+            except PlaywrightTimeoutError as exc:
+                raise PatientTermsError(
+                    f"ожидался вращающийся логотип загрузки, а логотип стоит на месте\n\n{exc}"
+                ) from None
 
     def reload_page(self) -> None:
         with allure.step("Обновить страницу личного кабинета"):
@@ -176,16 +205,20 @@ class CabinetPage:
     def expect_reload_message(self) -> None:
         with allure.step("Показано сообщение «перезагрузите страницу»"):
             message = self.needed(self.reload_message, "reload_message")
-            expect(message).to_be_visible()
-            expect(message).to_contain_text(
-                containing(self.profile.texts.reload_message), use_inner_text=True
-            )
+            said = self.profile.texts.reload_message
+            with self._expecting(f"ожидалось сообщение «{said}»"):
+                expect(message).to_be_visible()
+            expect_reads(message, said, "сообщение", whole=False)
             if self.loader is not None:
-                expect(self.loader).to_be_hidden()
+                with self._expecting(
+                    "ожидалось, что значок загрузки исчез вместе с ожиданием данных"
+                ):
+                    expect(self.loader).to_be_hidden()
 
     def expect_no_reload_message(self) -> None:
         if self.reload_message is not None:
-            expect(self.reload_message).to_be_hidden()
+            with self._expecting("ожидалось, что сообщения «перезагрузите страницу» нет"):
+                expect(self.reload_message).to_be_hidden()
 
     def retry(self) -> None:
         with allure.step("Нажать «Перезагрузить»"):

@@ -6,6 +6,8 @@ import allure
 from playwright.sync_api import Page, expect
 
 from esia_e2e.library.pages.aria import expect_main
+from esia_e2e.library.pages.seen import expect_count, expecting
+from esia_e2e.library.pages.terms import PatientTermsError
 
 CONSENT_HEADING = "Предоставление прав доступа"
 _PAGE = (
@@ -30,7 +32,8 @@ class EsiaConsentPage:
         self.deny_button = page.get_by_role("button", name="Отказать")
 
     def expect_shown(self) -> None:
-        expect(self.heading).to_be_visible()
+        with expecting(f"ожидалась страница Госуслуг «{CONSENT_HEADING}»", self.page):
+            expect(self.heading).to_be_visible()
         expect_main(self.page, *_PAGE)
 
     def expect_rights(self, texts: list[str]) -> None:
@@ -39,28 +42,32 @@ class EsiaConsentPage:
         its length, then read once: one look at the page, not one per right."""
         with allure.step(f"Запрошены права доступа ({len(texts)}), и только они"):
             self.expect_shown()
-            expect(self.rights).to_have_count(len(texts))
+            expect_count(self.rights, len(texts), "прав доступа в списке")
             shown = Counter(" ".join(line.split()) for line in self.rights.all_inner_texts())
             wanted = Counter(" ".join(text.split()) for text in texts)
             if shown != wanted:
                 missing = "; ".join(f"«{t}»" for t in (wanted - shown).elements()) or "—"
                 extra = "; ".join(f"«{t}»" for t in (shown - wanted).elements()) or "—"
-                raise AssertionError(
-                    f"the consent page lists other rights: missing {missing}; not asked for "
-                    f"(or marked, or twice) {extra}"
+                raise PatientTermsError(
+                    f"ожидались на странице «{CONSENT_HEADING}» права портала, а пациенту "
+                    f"показаны другие: нет {missing}; лишние (или отмеченные, или дважды) {extra}"
                 )
 
     def expect_new_rights(self, scopes: list[str]) -> None:
         with allure.step(f"Новыми отмечены только права: {', '.join(scopes)}"):
             self.expect_shown()
-            expect(
-                self.page.locator('[data-testid="consent-scope"][data-new="true"]')
-            ).to_have_count(len(scopes))
-            expect(self.rights.filter(has_text=NEW_BADGE)).to_have_count(len(scopes))
+            marked = self.page.locator('[data-testid="consent-scope"][data-new="true"]')
+            expect_count(marked, len(scopes), f"прав с отметкой «{NEW_BADGE}»")
+            expect_count(
+                self.rights.filter(has_text=NEW_BADGE),
+                len(scopes),
+                f"строк со словом «{NEW_BADGE}»",
+            )
             for scope in scopes:
                 line = self.page.locator(f'[data-scope="{scope}"]')
-                expect(line).to_have_attribute("data-new", "true")
-                expect(line).to_contain_text(NEW_BADGE)
+                with expecting(f"ожидалась отметка «{NEW_BADGE}» у права {scope}", self.page):
+                    expect(line).to_have_attribute("data-new", "true")
+                    expect(line).to_contain_text(NEW_BADGE)
 
     def grant(self) -> None:
         with allure.step("Нажать «Предоставить»"):

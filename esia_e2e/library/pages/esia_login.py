@@ -15,6 +15,7 @@ from esia_e2e.library.esia_expectations import (
     wrong_password_message,
 )
 from esia_e2e.library.pages.aria import expect_main, pattern, quoted
+from esia_e2e.library.pages.seen import expect_reads, expecting
 from esia_e2e.library.personas import mask
 
 # The lines every login page has; the page's own message goes between them.
@@ -53,10 +54,12 @@ class EsiaLoginPage:
 
     def expect_shown(self) -> None:
         with allure.step("Открылась страница входа Госуслуг: пустая форма, без сообщений"):
-            expect(self.heading).to_be_visible()
+            with expecting("ожидалась страница входа Госуслуг", self.page):
+                expect(self.heading).to_be_visible()
             expect_main(self.page, *_HEAD, *_form(None))
-            expect(self.login_input).to_have_value("")
-            expect(self.password_input).to_have_value("")
+            with expecting("ожидалась пустая форма входа Госуслуг", self.page):
+                expect(self.login_input).to_have_value("")
+                expect(self.password_input).to_have_value("")
 
     def log_in(self, login: str, password: str) -> None:
         # Logins are personal data and passwords are secrets: neither goes into the report.
@@ -67,18 +70,19 @@ class EsiaLoginPage:
 
     def expect_wrong_password(self, login: str, attempts_left: int) -> None:
         with allure.step(f"Неверный пароль, осталось попыток: {attempts_left}; логин сохранён"):
-            expect(self.error).to_have_text(wrong_password_message(attempts_left))
+            expect_reads(self.error, wrong_password_message(attempts_left), "сообщение Госуслуг")
             expect_main(
                 self.page,
                 *_HEAD,
                 f"- alert: {quoted(wrong_password_message(attempts_left))}",
                 *_form(login),
             )
-            expect(self.password_input).to_have_value("")
+            with expecting("ожидалось пустое поле пароля после неверного пароля", self.page):
+                expect(self.password_input).to_have_value("")
 
     def expect_unknown_login(self) -> None:
         with allure.step("Госуслуги не нашли пользователя и предлагают зарегистрироваться"):
-            expect(self.error).to_contain_text("не найден")
+            expect_reads(self.error, "не найден", "сообщение Госуслуг", whole=False)
             expect_main(
                 self.page,
                 *_HEAD,
@@ -97,20 +101,26 @@ class EsiaLoginPage:
         retry_at = moscow_minutes(*until)
         minutes = [str(m) for m in minutes_until(*until, *read_at)]
         with allure.step(f"Учётная запись заблокирована до {retry_at[-1]} (МСК)"):
-            expect(self.error).to_contain_text("временно заблокирована")
-            expect(self.lockout).to_have_text(
-                re.compile(
-                    rf"Повторите попытку через {one_of(minutes)} мин\., после "
-                    rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
+            expect_reads(self.error, "временно заблокирована", "сообщение Госуслуг", whole=False)
+            with expecting(
+                f"ожидалось: повторить попытку после {retry_at[-1]} (МСК), через "
+                f"{minutes[-1]} мин.",
+                self.page,
+            ):
+                expect(self.lockout).to_have_text(
+                    re.compile(
+                        rf"Повторите попытку через {one_of(minutes)} мин\., после "
+                        rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
+                    )
                 )
-            )
-            expect(self.error).not_to_contain_text("Осталось попыток")
+            with expecting("ожидалось, что заблокированному не считают попытки", self.page):
+                expect(self.error).not_to_contain_text("Осталось попыток")
 
     def expect_locked_now(self) -> None:
         """Locked, whatever the moment: for scenarios that move the mock's clock."""
         with allure.step("Учётная запись временно заблокирована"):
-            expect(self.error).to_contain_text("временно заблокирована")
-            expect(self.lockout).to_contain_text("Повторите попытку через")
+            expect_reads(self.error, "временно заблокирована", "сообщение Госуслуг", whole=False)
+            expect_reads(self.lockout, "Повторите попытку через", "сообщение Госуслуг", whole=False)
 
     def open_recovery(self) -> None:
         with allure.step("Нажать «Восстановить пароль»"):
@@ -118,5 +128,6 @@ class EsiaLoginPage:
 
     def expect_password_changed_notice(self) -> None:
         with allure.step("Госуслуги сообщают, что пароль изменён; форма входа пуста"):
-            expect(self.notice).to_be_visible()
+            with expecting("ожидалось сообщение Госуслуг о смене пароля", self.page):
+                expect(self.notice).to_be_visible()
             expect_main(self.page, *_HEAD, f"- status: {pattern(PASSWORD_CHANGED)}", *_form(None))

@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 
 from esia_e2e.library.esia_expectations import moscow_minutes, one_of
 from esia_e2e.library.pages.aria import expect_main, pattern
+from esia_e2e.library.pages.seen import expect_reads, expecting
 
 
 class EsiaMaintenancePage:
@@ -21,8 +22,9 @@ class EsiaMaintenancePage:
         """`ends_between`: the window's end (epoch seconds) as the test computed it from the
         rule it set up; the page must say it in Moscow time."""
         with allure.step("Госуслуги сообщают о технических работах"):
-            expect(self.heading).to_be_visible()
-            expect(self.message).to_contain_text("технические работы")
+            with expecting("ожидалась страница Госуслуг «Технические работы»", self.page):
+                expect(self.heading).to_be_visible()
+            expect_reads(self.message, "технические работы", "сообщение Госуслуг", whole=False)
             if ends_between is None:
                 when = "- paragraph"
             else:

@@ -6,9 +6,9 @@ import allure
 from playwright.sync_api import Page, expect
 
 from esia_e2e.library.pages.absence import expect_no_text, expect_none_visible, seen, shown
-from esia_e2e.library.pages.seen import headline
+from esia_e2e.library.pages.seen import expect_page_says, expecting, headline
+from esia_e2e.library.pages.terms import PatientTermsError
 from esia_e2e.library.profile import Profile
-from esia_e2e.library.value_formats import containing
 
 
 class PortalErrorPage:
@@ -27,30 +27,35 @@ class PortalErrorPage:
         """`deadline` (a `time.monotonic()` moment): the promise of "not a hang" — the page
         must be there by then, counting the time the click that led here already took."""
         spec = self.profile.error(kind)
-        with allure.step(f"Портал объясняет причину: {self.profile.error_title(kind)}"):
+        title = self.profile.error_title(kind)
+        with allure.step(f"Портал объясняет причину: {title}"):
             timeout = None
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(
-                        f"the patient waited {-left:.1f} s past the deadline for the portal's "
-                        f"«{kind}» page: the portal hung instead of giving up in time"
+                    raise PatientTermsError(
+                        f"ожидалась страница «{title}» без зависания, а пациент ждал её на "
+                        f"{-left:.1f} с дольше допустимого: портал завис, вместо того чтобы "
+                        "вовремя объяснить причину"
                     )
                 timeout = left * 1000
             try:
                 expect(spec.recognise.resolve(self.page)).to_be_visible(timeout=timeout)
             except AssertionError as exc:
-                expected = f"страница «{self.profile.error_title(kind)}»"
-                raise headline(expected, self.page, self.profile, exc) from None
+                raise headline(
+                    f"ожидалась страница «{title}»", self.page, self.profile, exc
+                ) from None
             # `[locators] error_page` is every error page of the portal: this one too.
             any_error = self.profile.locators.error_page.resolve(self.page)
-            expect(
-                shown(any_error),
-                f"the «{self.profile.error_title(kind)}» page is not the profile's error_page",
-            ).to_be_visible()
-            body = self.page.locator("body")
+            with expecting(
+                f"ожидалось, что страница «{title}» — страница ошибки портала "
+                "(профиль: [locators] error_page)",
+                self.page,
+                self.profile,
+            ):
+                expect(shown(any_error)).to_be_visible()
             for text in spec.says:
-                expect(body).to_contain_text(containing(text), use_inner_text=True)
+                expect_page_says(self.page, self.profile, text, f"на странице «{title}»")
             self._expect_nothing_else(kind)
 
     def expect_one_of(self, kinds: list[str]) -> str:
@@ -63,7 +68,8 @@ class PortalErrorPage:
         for _, locator in recognised[1:]:
             union = union.or_(locator)
         titles = ", ".join(f"«{self.profile.error_title(kind)}»" for kind in kinds)
-        expect(shown(union), f"ожидалась одна из страниц портала: {titles}").to_be_visible()
+        with expecting(f"ожидалась одна из страниц портала: {titles}", self.page, self.profile):
+            expect(shown(union)).to_be_visible()
         kind = next(kind for kind, locator in recognised if seen(locator))
         self.expect_kind(kind)
         return kind
@@ -86,11 +92,16 @@ class PortalErrorPage:
 
     def _expect_nothing_else(self, kind: str) -> None:
         with allure.step("На странице нет ничего, что говорит о другой причине или о входе"):
-            expect_no_text(self.page.locator("body"), self._not_said_here(kind))
+            title = self.profile.error_title(kind)
+            where = f"на странице «{title}»"
+            expect_no_text(self.page.locator("body"), self._not_said_here(kind), where)
             named = [
-                (f"the page is also «{other}»", spec.recognise.resolve(self.page))
+                (
+                    f"признак страницы «{self.profile.error_title(other)}»",
+                    spec.recognise.resolve(self.page),
+                )
                 for other, spec in self.profile.errors.items()
                 if other != kind
             ]
             name = self.profile.locators.patient_name.resolve(self.page)
-            expect_none_visible([*named, ("the cabinet is shown with the error", name)])
+            expect_none_visible([*named, ("личный кабинет с ФИО пациента", name)], where)

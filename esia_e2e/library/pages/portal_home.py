@@ -3,6 +3,7 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Page, expect
 
+from esia_e2e.library.pages.seen import expecting
 from esia_e2e.library.profile import Profile
 
 
@@ -25,5 +26,10 @@ class PortalHomePage:
             self.login_button.click()
 
     def expect_shown(self) -> None:
-        with allure.step("Открыта страница входа портала"):
+        with (
+            allure.step("Открыта страница входа портала"),
+            expecting(
+                "ожидалась страница портала с входом через Госуслуги", self.page, self.profile
+            ),
+        ):
             expect(self.login_button).to_be_visible()
