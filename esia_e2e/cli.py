@@ -65,6 +65,12 @@ def _sweep(argv: list[str]) -> int:
     return main(argv)
 
 
+def _init(argv: list[str]) -> int:
+    from esia_e2e.init_cli import main
+
+    return main(argv)
+
+
 def _synthetic(argv: list[str]) -> int:
     from esia_e2e.synthetic.cli import main
 
@@ -79,6 +85,7 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "synth": (_synthetic, "synthetic patients: the login journeys as concurrent users"),
     "check-profile": (_synthetic, "check a portal profile against its portal (the preflight)"),
     "sweep": (_sweep, "every answer ESIA can give, one login each: what the patient gets"),
+    "init": (_init, "write a portal profile by logging known people in through the portal"),
 }
 
 

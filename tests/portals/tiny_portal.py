@@ -9,6 +9,9 @@ Otherwise it answers what ESIA sends as a careful portal does (the sweep's tests
 is right on every row but the planted ones): ESIA-007004 is the patient's refusal, 007008 is
 maintenance, everything else of ESIA's is «Госуслуги не отвечают»; the id_token is checked.
 `--mistakes` plants the wrong handling real portals have (MISTAKES below).
+`--markup awkward` writes its pages as the hardest portals for `esia-e2e init` do: two login
+entries, no test ids and no ids on the cabinet, the name split over elements and shown in
+capitals (and again as initials in the header), the policy grouped in fours inside a sentence.
 With `--levels confirmed` it lets in only the account levels listed (a rule stricter than the
 help page's, for the account-level scenarios' own tests), telling the levels apart as portals do:
 `urn:esia:sbj:lvl` "PR" is confirmed; otherwise a checked passport and SNILS make a standard one.
@@ -88,6 +91,20 @@ async function ok(response) {
 """
 
 
+def _awkward_cabinet(data: dict) -> str:
+    """No test id, no id; the name in spans, upper-cased by CSS, and as initials above it."""
+    parts = data["parts"]
+    initials = " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])])
+    spans = " ".join(f"<span>{html.escape(p)}</span>" for p in parts)
+    digits = data["policy"]
+    grouped = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    return (
+        "<style>.card div { text-transform: uppercase; }</style>"
+        f"<header><b>{html.escape(initials)}</b> <a href='/logout'>Выйти</a></header>"
+        f"<div class='card'><div>{spans}</div><p>Полис ОМС: {grouped}</p></div>"
+    )
+
+
 def page(body: str) -> str:
     return (
         "<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Кабинет</title>"
@@ -102,6 +119,7 @@ def create_app(
     timeout: float,
     levels: tuple[str, ...] = LEVELS,
     mistakes: frozenset[str] = frozenset(),
+    awkward: bool = False,
 ) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
@@ -138,13 +156,16 @@ def create_app(
             for d in data.get("documents", {}).get("elements", [])
             if d.get("type") == "MDCL_PLCY"
         ]
-        fio = " ".join(
-            p for p in (data["lastName"], data["firstName"], data.get("middleName")) if p
-        )
-        return {"fio": fio, "policy": policies[0] if policies else ""}
+        parts = [p for p in (data["lastName"], data["firstName"], data.get("middleName")) if p]
+        return {"fio": " ".join(parts), "parts": parts, "policy": policies[0] if policies else ""}
 
     @app.get("/")
     def home() -> str:
+        if awkward:
+            return page(
+                "<header><a href='/login'>Госуслуги</a></header>"
+                "<p>Личный кабинет пациента.</p><a href='/login'>Войти через Госуслуги</a>"
+            )
         return page("<a href='/login'>Войти через Госуслуги</a>")
 
     @app.get("/login")
@@ -274,6 +295,8 @@ def create_app(
                 "<div role='alert'><p>Данные не загрузились, перезагрузите страницу.</p>"
                 "<a href='/lk'>Перезагрузить</a></div>"
             )
+        if awkward:
+            return page(_awkward_cabinet(data))
         return page(
             f"<h1 id='fio'>{html.escape(data['fio'])}</h1>"
             f"<p>Полис ОМС: <span id='policy'>{html.escape(data['policy'])}</span></p>"
@@ -304,13 +327,22 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--levels", default=",".join(LEVELS), help="the levels it lets in")
     parser.add_argument("--mistakes", default="", help=f"planted: {', '.join(MISTAKES)}")
+    parser.add_argument("--markup", choices=("plain", "awkward"), default="plain")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request lines (they carry codes)
     server = make_server("127.0.0.1", args.port, None, threaded=True)  # type: ignore[arg-type]
     public_url = f"http://localhost:{server.socket.getsockname()[1]}"
     levels = tuple(args.levels.split(","))
     mistakes = frozenset(filter(None, args.mistakes.split(",")))
-    server.app = create_app(args.esia_url, public_url, args.mode, args.timeout, levels, mistakes)
+    server.app = create_app(
+        args.esia_url,
+        public_url,
+        args.mode,
+        args.timeout,
+        levels,
+        mistakes,
+        awkward=args.markup == "awkward",
+    )
     print(f"slow cabinet ({args.mode}) serving at {public_url}", flush=True)
     server.serve_forever()
     return 0

@@ -55,7 +55,7 @@ def test_the_wheel_installs_two_names_of_its_own_and_each_module_once(installed_
 def test_one_help_lists_every_command(installed_tool, empty_folder):
     done = installed_tool.run([installed_tool.bin("esia-e2e"), "--help"], empty_folder)
     assert done.returncode == 0
-    for command in ("run", "report", "serve", "mock", "synth", "check-profile", "sweep"):
+    for command in ("run", "report", "serve", "mock", "synth", "check-profile", "sweep", "init"):
         assert f"  {command} " in done.stdout, done.stdout
 
 
@@ -90,6 +90,31 @@ def test_the_installed_sweep_reads_its_rows_from_the_wheel_and_writes_into_the_f
     assert [r["id"] for r in matrix["rows"]] == rows.split(",")
     assert {r["verdict"] for r in matrix["rows"]} == {"верно"}
     assert "Traceback" not in done.stderr
+
+
+def test_the_installed_init_writes_a_profile_that_check_profile_accepts(
+    installed_tool, empty_folder
+):
+    """`esia-e2e init` from the wheel, in an empty folder, against a running portal and mock."""
+    from esia_e2e.library.stack import embedded_stack
+
+    with embedded_stack() as stack:
+        done = installed_tool.run(
+            [
+                installed_tool.bin("esia-e2e"),
+                "init",
+                "--portal-url",
+                stack.portal_url,
+                "--esia-url",
+                stack.esia_url,
+            ],
+            empty_folder,
+        )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    written = (empty_folder / "portal-profile.toml").read_text(encoding="utf-8")
+    assert 'patient_name = { test_id = "patient-name" }' in written
+    assert "записан и проверен check-profile" in done.stdout
+    assert sorted(p.name for p in empty_folder.iterdir()) == ["portal-profile.toml"]
 
 
 def test_plain_pytest_takes_the_profile_and_a_failure_carries_screenshot_and_trace(

@@ -102,17 +102,16 @@ class EsiaLoginPage:
         minutes = [str(m) for m in minutes_until(*until, *read_at)]
         with allure.step(f"Учётная запись заблокирована до {retry_at[-1]} (МСК)"):
             expect_reads(self.error, "временно заблокирована", "сообщение Госуслуг", whole=False)
-            with expecting(
-                f"ожидалось: повторить попытку после {retry_at[-1]} (МСК), через "
-                f"{minutes[-1]} мин.",
-                self.page,
-            ):
-                expect(self.lockout).to_have_text(
-                    re.compile(
-                        rf"Повторите попытку через {one_of(minutes)} мин\., после "
-                        rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
-                    )
-                )
+            expect_reads(
+                self.lockout,
+                f"Повторите попытку через {minutes[-1]} мин., после {retry_at[-1]} (МСК), или "
+                "восстановите пароль.",
+                "сообщение Госуслуг",
+                pattern=re.compile(
+                    rf"Повторите попытку через {one_of(minutes)} мин\., после "
+                    rf"{one_of(retry_at)} \(МСК\), или восстановите пароль\."
+                ),
+            )
             with expecting("ожидалось, что заблокированному не считают попытки", self.page):
                 expect(self.error).not_to_contain_text("Осталось попыток")
 

@@ -8,6 +8,7 @@ no failure of a scenario opens with a locator or with Playwright's English."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 
 from playwright.sync_api import Error, Locator, Page, expect
@@ -46,6 +47,8 @@ def what_the_patient_sees(page: Page, profile: Profile | None = None) -> str:
         heading = page.locator("h1").filter(visible=True)
         if heading.count():
             return f"видит страницу «{_quote(heading.first.inner_text(timeout=1000))}»"
+        if page.title().strip():
+            return f"видит страницу «{_quote(page.title())}» ({page.url})"
     return f"видит страницу {page.url}"
 
 
@@ -73,11 +76,21 @@ def expecting(expectation: str, page: Page, profile: Profile | None = None) -> I
         raise headline(expectation, page, profile, exc) from None
 
 
-def expect_reads(locator: Locator, text: str, what: str, *, whole: bool = True) -> None:
+def expect_reads(
+    locator: Locator,
+    text: str,
+    what: str,
+    *,
+    whole: bool = True,
+    pattern: re.Pattern[str] | None = None,
+) -> None:
     """The element reads `text` (the whole of it, or containing it), by the profile's
-    comparison rule; a failure quotes what the patient reads there instead."""
+    comparison rule — or matches `pattern`, of which `text` is the patient's reading; a failure
+    quotes what the patient reads there instead."""
     try:
-        if whole:
+        if pattern is not None:
+            expect(locator).to_have_text(pattern)
+        elif whole:
             expect(locator).to_have_text(same_text(text))
         else:
             expect(locator).to_contain_text(containing(text), use_inner_text=True)

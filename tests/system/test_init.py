@@ -1,0 +1,240 @@
+"""`esia-e2e init` as a QA engineer runs it: against a running portal and mock, from the
+command line. The profile it writes must work (check-profile passes), must agree with the
+hand-written one on everything it determines, and the catalogue's verdicts through it must
+equal those through the hand-written profile for every situation it claims; what it could not
+determine is listed, not guessed. Portals: the reference, the example clinic (written apart from
+the suite), and the tiny portal's awkward markup (no test ids, the name split over elements and
+in capitals, initials elsewhere, the policy grouped inside a sentence, two login entries)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gost_oracle import require_engine
+from processes import serve
+
+from esia_e2e.library.profile import REFERENCE_PROFILE as REFERENCE
+from esia_e2e.library.profile import load_profile
+from esia_e2e.library.stack import embedded_stack
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+CLINIC = ROOT / "examples" / "clinic_portal"
+TINY = ROOT / "tests" / "portals" / "tiny_portal.py"
+# Issue 25: ≤ 3 minutes on 2 cores for a portal like the example one.
+INIT_BUDGET_SECONDS = 180
+# What init does not determine yet (it says so in the profile and its output): the scenarios
+# that need those keys are «не заявлено» through the written profile.
+NOT_YET = ("Ребёнок без полиса ОМС", "Медленная загрузка", "Ошибка загрузки", "Слишком долгая")
+
+
+def init(portal_url: str, esia_url: str, out: Path) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "esia_e2e",
+            "init",
+            "--portal-url",
+            portal_url,
+            "--esia-url",
+            esia_url,
+            "-o",
+            str(out),
+        ],
+        cwd=out.parent,
+        capture_output=True,
+        text=True,
+        timeout=INIT_BUDGET_SECONDS * 2,
+        check=False,
+    )
+    return done, time.monotonic() - started
+
+
+def verdicts(profile: Path, portal_url: str, esia_url: str, reports: Path) -> dict[str, str]:
+    """The conformance report's verdict per situation, through this profile."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "esia_e2e",
+            "run",
+            "--no-report",
+            "--portal-profile",
+            str(profile),
+            "--portal-url",
+            portal_url,
+            "--esia-url",
+            esia_url,
+            "--reports",
+            str(reports),
+            "--",
+            "-p",
+            "no:randomly",
+            "-k",
+            "not random_journey",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    report = reports / "conformance.json"
+    assert report.is_file(), done.stdout[-3000:] + done.stderr[-3000:]
+    situations = json.loads(report.read_text())["situations"]
+    return {s["situation"]: s["verdict"] for s in situations}
+
+
+def same_verdicts(written: dict[str, str], by_hand: dict[str, str]) -> None:
+    claimed = {s: v for s, v in written.items() if v != "not claimed"}
+    differ = {s: (v, by_hand.get(s)) for s, v in claimed.items() if by_hand.get(s) != v}
+    assert not differ, f"verdicts through the written profile differ: {differ}"
+    left_out = [s for s, v in written.items() if v == "not claimed" and by_hand.get(s) != v]
+    unexplained = [s for s in left_out if not s.startswith(NOT_YET)]
+    assert not unexplained, (
+        f"not claimed through the written profile, claimed by hand: {unexplained}"
+    )
+
+
+def test_init_on_the_reference_portal_writes_what_the_hand_written_profile_says(tmp_path):
+    with embedded_stack() as stack:
+        out = tmp_path / "reference.toml"
+        done, took = init(stack.portal_url, stack.esia_url, out)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert took < INIT_BUDGET_SECONDS
+        assert "записан и проверен check-profile" in done.stdout
+        written = tomllib.loads(out.read_text())
+        by_hand = tomllib.loads(REFERENCE.read_text())
+        assert written["portal"]["client_id"] == by_hand["portal"]["client_id"]
+        assert written["portal"]["scopes"].split() == by_hand["portal"]["scopes"].split()
+        assert written["portal"]["secret_mode"] == "gost"  # the mock checked GOST signatures
+        assert written["login"]["cabinet_url"] == by_hand["login"]["cabinet_url"]
+        for key in ("patient_name", "policy_number", "snils", "birth_date"):
+            assert written["locators"][key] == by_hand["locators"][key], key
+        for kind in ("no_oms", "no_snils", "no_passport", "consent_refused", "esia_maintenance"):
+            assert kind in written["errors"], kind
+        claims = written["claims"]
+        assert {c: claims[c] for c in claims if c in by_hand["claims"]} == {
+            c: by_hand["claims"][c] for c in claims if c in by_hand["claims"]
+        }
+        assert written["portal"]["account_levels"] == ["standard", "confirmed"]
+        assert "не определено: children" in done.stdout  # said, not guessed
+        load_profile(out)
+        same_verdicts(
+            verdicts(out, stack.portal_url, stack.esia_url, tmp_path / "written"),
+            verdicts(REFERENCE, stack.portal_url, stack.esia_url, tmp_path / "by-hand"),
+        )
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
+    try:
+        yield url
+    finally:
+        mock.terminate()
+        mock.wait(timeout=10)
+
+
+@pytest.fixture
+def clinic(mock_url) -> Iterator[str]:
+    require_engine()  # the clinic signs with OpenSSL's GOST engine
+    portal, url = serve(
+        [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", mock_url, "--port", "0"]
+    )
+    try:
+        yield url
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+
+
+def test_init_on_a_portal_written_apart_from_the_suite(clinic, mock_url, tmp_path):
+    out = tmp_path / "clinic.toml"
+    done, took = init(clinic, mock_url, out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert took < INIT_BUDGET_SECONDS
+    written = tomllib.loads(out.read_text())
+    by_hand = tomllib.loads((CLINIC / "profile.toml").read_text())
+    assert written["login"]["start"] == {**by_hand["login"]["start"], "exact": True}
+    assert written["locators"]["patient_name"] == by_hand["locators"]["patient_name"]
+    assert written["locators"]["policy_number"] == by_hand["locators"]["policy_number"]
+    assert written["locators"]["error_page"] == by_hand["locators"]["error_page"]
+    assert written["formats"]["patient_name"] == by_hand["formats"]["patient_name"]
+    assert written["portal"]["account_levels"] == by_hand["portal"]["account_levels"]
+    # Not registered strictly at this mock: the signature went unchecked, and the profile says
+    # which mode to register it in (the legacy endpoints sign with a detached CMS).
+    assert written["portal"]["secret_mode"] == "lenient"
+    assert 'secret_mode = "pkcs7"' in out.read_text()
+    for claim, holds in written["claims"].items():
+        assert by_hand["claims"].get(claim) == holds, claim
+    by_hand_here = tmp_path / "by-hand.toml"
+    by_hand_here.write_text(
+        (CLINIC / "profile.toml")
+        .read_text()
+        .replace('certificate = ".certs/clinic.crt"', f'certificate = "{CLINIC}/.certs/clinic.crt"')
+    )
+    same_verdicts(
+        verdicts(out, clinic, mock_url, tmp_path / "written"),
+        verdicts(by_hand_here, clinic, mock_url, tmp_path / "by-hand"),
+    )
+
+
+def test_init_handles_awkward_markup_or_names_its_limit(mock_url, tmp_path):
+    portal, url = serve(
+        [
+            sys.executable,
+            "-u",
+            str(TINY),
+            "--esia-url",
+            mock_url,
+            "--mode",
+            "server",
+            "--markup",
+            "awkward",
+            "--port",
+            "0",
+        ]
+    )
+    try:
+        out = tmp_path / "awkward.toml"
+        done, _ = init(url, mock_url, out)
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = tomllib.loads(out.read_text())
+    # Of two entries, the one that says «войти»; the name split over <span>s and upper-cased by
+    # CSS, found in its fullest spelling (not the initials in the header) by its parent's class;
+    # the policy grouped in fours inside a sentence, found by the words beside it.
+    assert written["login"]["start"]["name"] == "Войти через Госуслуги"
+    assert written["locators"]["patient_name"] == {"css": ".card > div"}
+    assert written["formats"]["patient_name"] == "Фамилия Имя Отчество"
+    assert written["locators"]["policy_number"] == {"css": "p", "has_text": "Полис ОМС"}
+    assert written["formats"]["policy_number"] == "#### #### #### ####"
+    assert "не определено: [locators] snils" in done.stdout
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing_when_it_cannot_go_on(mock_url, tmp_path):
+    existing = tmp_path / "mine.toml"
+    existing.write_text("# mine\n")
+    done, _ = init("http://127.0.0.1:9", mock_url, existing)
+    assert done.returncode == 2
+    assert "--force" in done.stderr
+    assert existing.read_text() == "# mine\n"
+    fresh = tmp_path / "fresh.toml"
+    done, _ = init("http://127.0.0.1:9", mock_url, fresh)  # nothing listens on port 9
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert not fresh.exists()
+    assert not list(tmp_path.glob(".fresh.toml.*"))
