@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Error, Page
 
+from esia_e2e.library.discovery.children import find_children, no_children_text
 from esia_e2e.library.discovery.entry import find_entry
+from esia_e2e.library.discovery.loading import (
+    CLOCK_LIMIT_S,
+    loads_separately,
+    measure_in_real_time,
+    measure_timeout,
+    read_loading,
+)
 from esia_e2e.library.discovery.locating import Choice
 from esia_e2e.library.discovery.pages import KindPage, container, kind_pages
 from esia_e2e.library.discovery.protocol import Seen, signature
@@ -102,6 +110,38 @@ def _discover(
         )
         progress(f"ситуация {situation.kind}: {said} ({outcome.seconds:.1f} с)")
 
+    kids_page = driver.new_page()
+    with_kids = driver.person("verified_with_kids")
+    _log_in_to_cabinet(driver, kids_page, with_kids.raw)
+    children, no_kids_why = find_children(kids_page, with_kids.kids)
+    no_children = no_children_text(page)
+    progress(
+        f"дети: {children.child.spec.describe() if children else no_kids_why}"
+        + (f"; без детей кабинет говорит «{no_children}»" if no_children else "")
+    )
+
+    name_spec = name.choice.spec
+    loading = None
+    separately = loads_separately(page, name_spec)
+    if separately:
+        loading = read_loading(page, name_spec)
+        clock_page = page.context.new_page()  # the first person's session, a page to clock
+        clock_page.goto(page.url)
+        name_spec.resolve(clock_page).first.wait_for()
+        measure_timeout(clock_page, loading)
+        real_page = kids_page.context.new_page()  # no clock installed in this context
+        real_page.goto(kids_page.url)
+        name_spec.resolve(real_page).first.wait_for()
+        measure_in_real_time(real_page, loading)
+        progress(
+            "загрузка: "
+            + ", ".join(f"{k} ({c.spec.describe()})" for k, c in loading.locators())
+            + (f"; страница сдаётся через {loading.page_timeout:g} с ({loading.gives_up_by})"
+               if loading.page_timeout is not None else "; страница не сдаётся")
+        )  # fmt: skip
+    else:
+        progress("загрузка: кабинет приходит с сервера целиком")
+
     client_id = seen.authorize.get("client_id", "")
     found_all = Discovery(
         name=title,
@@ -116,6 +156,9 @@ def _discover(
         cabinet_url=cabinet_url,
         values=found,
         logout=logout,
+        children=children,
+        no_children=no_children,
+        loading=loading,
     )
     _judge(found_all, outcomes, page)
     if logs_out is not None:
@@ -125,12 +168,54 @@ def _discover(
             + " for the password",
         )  # fmt: skip
     found_all.undetermined += [f"[locators] {m.key}: {m.why}" for m in missed]
-    found_all.undetermined += [
-        "children (shows_children, [locators] child, child_without_policy)",
-        "the cabinet's loader, reload message and page timeout (loads_cabinet_data_separately, "
-        "has_page_timeout, spinning_logo, reads_esia_on_every_visit)",
-    ]
+    _judge_children(found_all, no_kids_why)
+    _judge_loading(found_all, separately)
     return found_all
+
+
+def _judge_children(found: Discovery, why_not: str) -> None:
+    kids = found.children
+    if kids is not None and kids.warning is not None:
+        found.claims["shows_children"] = (True, "a person with two children: both listed")
+        return
+    if kids is not None:
+        why_not = "the warning beside the child without a policy was not found"
+        found.children = None
+    found.undetermined.append(f"children (shows_children, [locators] child): {why_not}")
+
+
+def _judge_loading(found: Discovery, separately: bool) -> None:
+    loading = found.loading
+    if not separately:
+        found.claims["loads_cabinet_data_separately"] = (
+            False,
+            "no data request after the page: the cabinet comes whole from the server",
+        )
+        found.undetermined.append(
+            "reads_esia_on_every_visit, and a server-rendered cabinet's reload message "
+            "(not discovered)"
+        )
+        return
+    assert loading is not None
+    if loading.loader is None or loading.reload_message is None or loading.reload_button is None:
+        missing = [
+            k for k in ("loader", "reload_message", "reload_button") if getattr(loading, k) is None
+        ]
+        found.undetermined.append(
+            "loads_cabinet_data_separately: the data comes after the page, but not found: "
+            + ", ".join(missing)
+        )
+        found.loading = None if loading.reload_message is None else loading
+        return
+    found.claims["loads_cabinet_data_separately"] = (True, "data held: the loader, then the data")
+    found.claims["spinning_logo"] = (
+        loading.spins,
+        "an animation runs on the loader" if loading.spins else "nothing moves on the loader",
+    )
+    found.claims["has_page_timeout"] = (
+        loading.page_timeout is not None,
+        loading.timeout_how or f"data held: no reload message in {CLOCK_LIMIT_S} s",
+    )
 
 
 def _log_in_to_cabinet(driver: Driver, page: Page, raw: dict) -> None:

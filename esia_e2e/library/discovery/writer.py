@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from esia_e2e.library.discovery.children import Children
 from esia_e2e.library.discovery.entry import RULE, Entry
+from esia_e2e.library.discovery.loading import Loading
 from esia_e2e.library.discovery.locating import Choice
 from esia_e2e.library.discovery.pages import KindPage
 from esia_e2e.library.discovery.protocol import SignatureFacts
@@ -31,6 +33,10 @@ class Discovery:
     entry: Entry
     cabinet_url: str
     values: list[Found] = field(default_factory=list)
+    children: Children | None = None
+    no_children: str = ""
+    # Where the cabinet's loading was read: loader, reload message and button, the timeout.
+    loading: Loading | None = None
     logout: Choice | None = None
     error_page: Choice | None = None
     kinds: list[KindPage] = field(default_factory=list)
@@ -109,6 +115,17 @@ def render(found: Discovery) -> str:
             *_comment(_choice_comment(item.choice)),
             f"{item.key} = {locator(item.choice.spec)}",
         ]
+    if found.children is not None:
+        kids = found.children
+        out += [*_comment(_choice_comment(kids.child)), f"child = {locator(kids.child.spec)}"]
+        if kids.warning is not None:
+            out += [
+                *_comment(_choice_comment(kids.warning)),
+                f"child_without_policy = {locator(kids.warning.spec)}",
+            ]
+    if found.loading is not None:
+        for key, choice in found.loading.locators():
+            out += [*_comment(_choice_comment(choice)), f"{key} = {locator(choice.spec)}"]
     if found.logout is not None:
         out += [*_comment(_choice_comment(found.logout)), f"logout = {locator(found.logout.spec)}"]
     if found.error_page is not None:
@@ -130,15 +147,39 @@ def render(found: Discovery) -> str:
         for item in found.values
         if item.key in ("patient_name", "birth_date", "policy_number", "snils")
     ]
+    if found.children is not None:
+        formats.append(("child_name", found.children.name_format))
     out += ["", "[formats]", *_comment("the spelling each value was found in")]
     out += [f"{key} = {value(spelling)}" for key, spelling in formats]
+    texts = []
+    if found.loading is not None and found.loading.reload_text:
+        texts.append(("reload_message", found.loading.reload_text, "the reload message's words"))
+    if found.children is not None and found.children.warning_text:
+        texts.append(
+            ("child_without_policy", found.children.warning_text, "the warning's own words")
+        )
+    if found.no_children:
+        texts.append(
+            ("no_children", found.no_children, "said on the cabinet of a childless person")
+        )
+    if texts:
+        out += ["", "[texts]"]
+        for key, text, how in texts:
+            out += [*_comment(how), f"{key} = {value(text)}"]
+    timeouts: list[str] = []
+    if found.loading is not None and found.loading.page_timeout is not None:
+        timeouts += [
+            *_comment(found.loading.timeout_how),
+            f"page_timeout_seconds = {value(found.loading.page_timeout)}",
+            f"page_gives_up_by = {value(found.loading.gives_up_by)}",
+        ]
     if found.back_channel_timeout is not None:
-        out += [
-            "",
-            "[timeouts]",
+        timeouts += [
             *_comment(found.back_channel_how),
             f"back_channel_timeout_seconds = {value(found.back_channel_timeout)}",
         ]
+    if timeouts:
+        out += ["", "[timeouts]", *timeouts]
     out += ["", "[claims]"]
     for claim, (holds, how) in found.claims.items():
         out += [f"{claim} = {value(holds)}  # {how}"]
