@@ -21,8 +21,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from esia_e2e.library.chromium import launch_options
-from esia_e2e.library.discovery.discover import DiscoveryError, discover
+from esia_e2e.library.discovery.discover import discover
 from esia_e2e.library.discovery.entry import EntryNotFoundError
+from esia_e2e.library.discovery.errors import DiscoveryError
 from esia_e2e.library.discovery.writer import render
 from esia_e2e.library.preflight import check_profile
 from esia_e2e.library.profile import ProfileError, load_profile

@@ -135,8 +135,10 @@ def test_init_on_the_reference_portal_writes_what_the_hand_written_profile_says(
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mock_url() -> Iterator[str]:
+    """A mock of the test's own: a catalogue run registers the portal's client with the URLs of
+    that portal's port, which another portal of the same client id would then be refused by."""
     mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
     try:
         yield url
@@ -189,6 +191,100 @@ def test_init_on_a_portal_written_apart_from_the_suite(clinic, mock_url, tmp_pat
     )
 
 
+TINY_BY_HAND = """
+[portal]
+name = "Кабинет на сервере (by hand)"
+client_id = "TINY_PORTAL"
+secret_mode = "lenient"
+redirect_uris = ["{base_url}/return", "{base_url}/"]
+scopes = "openid fullname snils id_doc medical_doc"
+account_levels = ["simplified", "standard", "confirmed"]
+
+[login]
+start = { role = "link", name = "Войти через Госуслуги" }
+cabinet_url = "/lk$"
+
+[locators]
+patient_name = { css = "#fio" }
+policy_number = { css = "#policy" }
+reload_message = { role = "alert" }
+reload_button = { role = "link", name = "Перезагрузить" }
+logout = { role = "link", name = "Выйти" }
+error_page = { css = "#problem" }
+
+[errors.consent_refused]
+recognise = { css = "#problem[data-kind=consent]" }
+says = ["Вы не предоставили доступ"]
+
+[errors.esia_maintenance]
+recognise = { css = "#problem[data-kind=maintenance]" }
+says = ["технические работы"]
+
+[errors.esia_unavailable]
+recognise = { css = "#problem[data-kind=unavailable]" }
+says = ["Госуслуги не отвечают"]
+
+[texts]
+reload_message = "перезагрузите страницу"
+
+[timeouts]
+page_timeout_seconds = 3
+page_gives_up_by = "server"
+back_channel_timeout_seconds = 3
+
+[claims]
+requires_oms_policy = false
+requires_snils = false
+requires_passport = false
+explains_refused_consent = true
+explains_esia_maintenance = true
+explains_esia_unavailable = true
+logs_out_of_esia = true
+loads_cabinet_data_separately = false
+reads_esia_on_every_visit = true
+has_page_timeout = true
+shows_children = false
+"""
+
+
+def test_init_on_a_server_rendered_cabinet_measures_its_servers_timeout(mock_url, tmp_path):
+    """A cabinet its server renders from ESIA on every visit: the wait measured with ESIA's REST
+    held at the mock, and the same verdicts as through a profile written by hand."""
+    portal, url = serve(
+        [
+            sys.executable,
+            "-u",
+            str(TINY),
+            "--esia-url",
+            mock_url,
+            "--mode",
+            "server",
+            "--timeout",
+            "3",
+            "--port",
+            "0",
+        ]
+    )
+    try:
+        out = tmp_path / "tiny.toml"
+        done, _ = init(url, mock_url, out)
+        assert done.returncode == 0, done.stdout + done.stderr
+        written = tomllib.loads(out.read_text())
+        assert written["claims"]["reads_esia_on_every_visit"] is True
+        assert written["claims"]["loads_cabinet_data_separately"] is False
+        assert written["timeouts"]["page_gives_up_by"] == "server"
+        assert written["timeouts"]["page_timeout_seconds"] == 3
+        by_hand = tmp_path / "by-hand.toml"
+        by_hand.write_text(TINY_BY_HAND, encoding="utf-8")
+        same_verdicts(
+            verdicts(out, url, mock_url, tmp_path / "written"),
+            verdicts(by_hand, url, mock_url, tmp_path / "by-hand"),
+        )
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+
+
 def test_init_handles_awkward_markup_or_names_its_limit(mock_url, tmp_path):
     portal, url = serve(
         [
@@ -237,3 +333,27 @@ def test_init_refuses_to_overwrite_and_writes_nothing_when_it_cannot_go_on(mock_
     assert "Traceback" not in done.stderr
     assert not fresh.exists()
     assert not list(tmp_path.glob(".fresh.toml.*"))
+
+
+def test_a_portal_the_mock_refuses_is_named_with_the_esia_code(mock_url, tmp_path):
+    """A portal registered at the mock with other redirect URIs meets ESIA's error page, not the
+    login form: init says so with ESIA's code instead of waiting out a locator."""
+    from mock_esia.admin_client import AdminClient
+
+    with AdminClient(mock_url) as admin:
+        admin.register_client(
+            "TINY_PORTAL", ["http://elsewhere.test/return"], secret_mode="lenient"
+        )
+    portal, url = serve(
+        [sys.executable, "-u", str(TINY), "--esia-url", mock_url, "--mode", "server"]
+    )
+    try:
+        out = tmp_path / "refused.toml"
+        done, _ = init(url, mock_url, out)
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "ESIA-0070" in done.stderr, done.stderr
+    assert "redirect_uri" in done.stderr, done.stderr
+    assert not out.exists()

@@ -13,12 +13,15 @@ from playwright.sync_api import Browser, Error, Page
 
 from esia_e2e.library.discovery.children import find_children, no_children_text
 from esia_e2e.library.discovery.entry import find_entry
+from esia_e2e.library.discovery.errors import DiscoveryError
 from esia_e2e.library.discovery.loading import (
     CLOCK_LIMIT_S,
+    REAL_TIME_LIMIT_S,
     loads_separately,
     measure_in_real_time,
     measure_timeout,
     read_loading,
+    read_server_loading,
 )
 from esia_e2e.library.discovery.locating import Choice
 from esia_e2e.library.discovery.pages import KindPage, container, kind_pages
@@ -36,10 +39,6 @@ LOGOUT_NAME = re.compile(r"выйти|выход", re.IGNORECASE)
 _DOCUMENT_KINDS = ("no_oms", "no_snils", "no_passport")
 _LEVELS = {"simplified_account": "simplified", "standard_account": "standard"}
 _NAME_WAIT_MS = 15_000
-
-
-class DiscoveryError(Exception):
-    """Discovery cannot go on; the message says where it stopped, in the user's terms."""
 
 
 def discover(
@@ -122,6 +121,7 @@ def _discover(
 
     name_spec = name.choice.spec
     loading = None
+    reads_esia = False
     separately = loads_separately(page, name_spec)
     if separately:
         loading = read_loading(page, name_spec)
@@ -140,7 +140,16 @@ def _discover(
                if loading.page_timeout is not None else "; страница не сдаётся")
         )  # fmt: skip
     else:
-        progress("загрузка: кабинет приходит с сервера целиком")
+        reads_esia, loading = read_server_loading(page, driver.admin, first.oid)
+        progress(
+            "загрузка: кабинет приходит с сервера целиком"
+            + ("; при каждом входе читает ЕСИА" if reads_esia else "")
+            + (
+                f"; сдаётся через {loading.page_timeout:g} с"
+                if loading is not None and loading.page_timeout is not None
+                else ""
+            )
+        )
 
     client_id = seen.authorize.get("client_id", "")
     found_all = Discovery(
@@ -160,7 +169,7 @@ def _discover(
         no_children=no_children,
         loading=loading,
     )
-    _judge(found_all, outcomes, page)
+    _judge(found_all, outcomes, kids_page)  # a cabinet left as it was after its login
     if logs_out is not None:
         found_all.claims["logs_out_of_esia"] = (
             logs_out,
@@ -169,7 +178,7 @@ def _discover(
         )  # fmt: skip
     found_all.undetermined += [f"[locators] {m.key}: {m.why}" for m in missed]
     _judge_children(found_all, no_kids_why)
-    _judge_loading(found_all, separately)
+    _judge_loading(found_all, separately, reads_esia)
     return found_all
 
 
@@ -184,17 +193,14 @@ def _judge_children(found: Discovery, why_not: str) -> None:
     found.undetermined.append(f"children (shows_children, [locators] child): {why_not}")
 
 
-def _judge_loading(found: Discovery, separately: bool) -> None:
+def _judge_loading(found: Discovery, separately: bool, reads_esia: bool) -> None:
     loading = found.loading
     if not separately:
         found.claims["loads_cabinet_data_separately"] = (
             False,
             "no data request after the page: the cabinet comes whole from the server",
         )
-        found.undetermined.append(
-            "reads_esia_on_every_visit, and a server-rendered cabinet's reload message "
-            "(not discovered)"
-        )
+        _judge_server_loading(found, reads_esia)
         return
     assert loading is not None
     if loading.loader is None or loading.reload_message is None or loading.reload_button is None:
@@ -216,6 +222,26 @@ def _judge_loading(found: Discovery, separately: bool) -> None:
         loading.page_timeout is not None,
         loading.timeout_how or f"data held: no reload message in {CLOCK_LIMIT_S} s",
     )
+
+
+def _judge_server_loading(found: Discovery, reads_esia: bool) -> None:
+    loading = found.loading
+    if not reads_esia:
+        found.claims["reads_esia_on_every_visit"] = (
+            False,
+            "ESIA's REST held: reloading the cabinet did not ask ESIA",
+        )
+        return
+    if loading is None or loading.reload_message is None or loading.reload_button is None:
+        found.loading = None
+        found.undetermined.append(
+            "reads_esia_on_every_visit: the cabinet asks ESIA on every visit, but with ESIA "
+            "held no reload message and control came within "
+            f"{REAL_TIME_LIMIT_S:g} s"
+        )
+        return
+    found.claims["reads_esia_on_every_visit"] = (True, "ESIA's REST held: the portal waited for it")
+    found.claims["has_page_timeout"] = (True, loading.timeout_how)
 
 
 def _log_in_to_cabinet(driver: Driver, page: Page, raw: dict) -> None:

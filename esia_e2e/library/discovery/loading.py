@@ -7,6 +7,7 @@ and its loading is left to the profile's author."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import time
@@ -20,6 +21,7 @@ from esia_e2e.library.discovery.locating import Choice, candidates
 from esia_e2e.library.discovery.sightings import HELPERS_JS, element_from
 from esia_e2e.library.held_requests import DATA_REQUESTS, HeldDataRequests
 from esia_e2e.library.profile import LocatorSpec
+from mock_esia.admin_client import ADMIN_FAILURES, AdminClient
 
 RELOAD_WORDS = re.compile(r"перезагруз|обновите|не удалось загрузить|повторите", re.IGNORECASE)
 RELOAD_CONTROL = re.compile(r"перезагруз|обновить|повторить", re.IGNORECASE)
@@ -56,8 +58,15 @@ _MESSAGES = (
   const re = new RegExp(pattern, 'i');
   const speaks = [...document.body.querySelectorAll('*')]
     .filter((el) => visible(el) && re.test(el.innerText || ''));
-  return speaks.filter((el) => ![...el.children].some((c) => speaks.includes(c)))
-    .map((el) => describe(el));
+  const inner = speaks.filter((el) => ![...el.children].some((c) => speaks.includes(c)));
+  const chains = inner.map((el) => {
+    const chain = [];
+    for (let p = el; p && p !== document.body && chain.length < 4; p = p.parentElement) {
+      chain.push(describe(p));
+    }
+    return chain;
+  });
+  return chains.flat();
 }"""
 )
 
@@ -84,12 +93,17 @@ def _first_working(
     page: Page, described: list[dict], extra: list[tuple[LocatorSpec, str]]
 ) -> Choice | None:
     rejected: list[str] = []
-    for spec, how in extra + [
-        (s, h)
-        for item in described
-        for s, h in candidates(element_from(item), "")
-        if s.has_text is None
-    ]:
+    elements = [element_from(item) for item in described]
+    by_role = [
+        (LocatorSpec(role=e.role), f"its role {e.role}")
+        for e in elements
+        if e.role and e.role not in ("presentation", "none", "generic")
+    ]
+    for spec, how in (
+        extra
+        + [(s, h) for e in elements for s, h in candidates(e, "") if s.has_text is None]
+        + by_role
+    ):
         try:
             count = spec.resolve(page).filter(visible=True).count()
         except Error:
@@ -150,22 +164,56 @@ def _read_failure(page: Page, found: Loading) -> None:
             page.get_by_text(RELOAD_WORDS).first.wait_for(timeout=_WAIT_MS)
         except Error:
             return
-        messages = page.evaluate(_MESSAGES, RELOAD_WORDS.pattern)
-        found.reload_message = _first_working(page, messages, [])
-        if found.reload_message is not None:
-            found.reload_text = " ".join(
-                found.reload_message.spec.resolve(page).inner_text().split()
-            )[:200]
-        for role in ("button", "link"):
-            control = page.get_by_role(role, name=RELOAD_CONTROL).filter(visible=True)
-            if control.count() == 1:
-                label = " ".join(control.inner_text().split())
-                spec = LocatorSpec(role=role, name=label, exact=True)
-                if spec.resolve(page).count() == 1:
-                    found.reload_button = Choice(spec, f"the {role} «{label}» beside the message")
-                    break
+        _read_message(page, found)
     finally:
         page.unroute("**/*", fail)
+
+
+def _read_message(page: Page, found: Loading) -> None:
+    """The reload message shown now (its element and words) and the control beside it."""
+    messages = page.evaluate(_MESSAGES, RELOAD_WORDS.pattern)
+    found.reload_message = _first_working(page, messages, [])
+    if found.reload_message is not None and messages:
+        found.reload_text = messages[0]["text"][:200]  # the sentence itself, not its container
+    for role in ("button", "link"):
+        control = page.get_by_role(role, name=RELOAD_CONTROL).filter(visible=True)
+        if control.count() == 1:
+            label = " ".join(control.inner_text().split())
+            spec = LocatorSpec(role=role, name=label, exact=True)
+            if spec.resolve(page).count() == 1:
+                found.reload_button = Choice(spec, f"the {role} «{label}» beside the message")
+                return
+
+
+def read_server_loading(page: Page, admin: AdminClient, oid: int) -> tuple[bool, Loading | None]:
+    """A cabinet rendered by its server: ESIA's REST held at the mock for this person, the page
+    reloaded. (reads ESIA on this visit, what the patient got): the reload message after the
+    server's own timeout — measured in real time, rounded down to 0.5 s — or None."""
+    rule = admin.add_fault(
+        "hold", persona=oid, routes=["rest"], hold_seconds=REAL_TIME_LIMIT_S + 10
+    )
+    try:
+        started = time.monotonic()
+        page.evaluate("() => setTimeout(() => location.reload(), 0)")  # the server answers later
+        if not admin.wait_until_applied(rule["id"], wait_seconds=_WAIT_MS / 1000):
+            return False, None
+        try:
+            page.get_by_text(RELOAD_WORDS).first.wait_for(timeout=REAL_TIME_LIMIT_S * 1000)
+        except Error:
+            return True, None
+        waited = time.monotonic() - started
+        found = Loading()
+        _read_message(page, found)
+        found.page_timeout = max(0.5, math.floor(waited * 2) / 2)
+        found.gives_up_by = "server"
+        found.timeout_how = (
+            f"ESIA's REST held at the mock: the portal's server gave up and asked to reload "
+            f"after {waited:.1f} s, rounded down to 0.5 s"
+        )
+        return True, found
+    finally:
+        with contextlib.suppress(*ADMIN_FAILURES):
+            admin.remove_fault(rule["id"])
 
 
 def measure_timeout(page: Page, found: Loading) -> None:

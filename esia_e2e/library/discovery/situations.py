@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Browser, BrowserContext, Error, Locator, Page
 
+from esia_e2e.library.discovery.errors import DiscoveryError
 from esia_e2e.library.pages import EsiaConsentPage, EsiaLoginPage
 from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec
@@ -139,7 +140,14 @@ class Driver:
         page.goto(self.start_path)
         self.entry.resolve(page).click()
         login = EsiaLoginPage(page)
-        login.login_input.wait_for(timeout=SETTLE_MS)
+        refused = page.get_by_test_id("esia-error")
+        login.login_input.or_(refused).first.wait_for(timeout=SETTLE_MS)
+        if refused.is_visible():
+            raise DiscoveryError(
+                f"мок ЕСИА не пустил портал к странице входа ({refused.get_attribute('data-code')}"
+                f"): «{refused.inner_text()}» — например, портал зарегистрирован на моке с "
+                "другими redirect_uri"
+            )
         login.log_in(persona.login, persona.password)
         consent = EsiaConsentPage(page)
         page.wait_for_url(lambda url: "/consent" in url or not url.startswith(self.esia_url))
