@@ -9,6 +9,7 @@ marker cannot hide in the one-minute loop.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -55,10 +56,9 @@ def no_process_in_the_fast_loop() -> Iterator[None]:
         subprocess.Popen.__init__ = original  # type: ignore[method-assign]
 
 
-@pytest.fixture(scope="module")
-def mock_url() -> Iterator[str]:
-    """A mock ESIA in a process of its own (`python -m mock_esia serve`), for the tests that
-    run the catalogue or the sweep as a separate process against a test portal."""
+@contextlib.contextmanager
+def _mock_process() -> Iterator[str]:
+    """A mock ESIA in a process of its own (`python -m mock_esia serve`); yields its URL."""
     from processes import serve
 
     mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
@@ -67,6 +67,22 @@ def mock_url() -> Iterator[str]:
     finally:
         mock.terminate()
         mock.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    """For the tests that run the catalogue or the sweep as a separate process against a test
+    portal."""
+    with _mock_process() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_mock_url() -> Iterator[str]:
+    """A mock of the test's own: a catalogue run registers a portal's client with the URLs of
+    that portal's port, which another portal of the same client id would then be refused by."""
+    with _mock_process() as url:
+        yield url
 
 
 @pytest.fixture

@@ -34,6 +34,33 @@ cabinet_url = "/lk$"
 """
 
 
+# Where the tiny portal's server-rendered cabinet keeps what the scenarios read.
+TINY_SERVER_LOCATORS = """
+[locators]
+patient_name = { css = "#fio" }
+policy_number = { css = "#policy" }
+reload_message = { role = "alert" }
+reload_button = { role = "link", name = "Перезагрузить" }
+logout = { role = "link", name = "Выйти" }
+error_page = { css = "#problem" }
+"""
+
+# The tiny portal's error pages as a careful QA engineer describes them (by their data-kind).
+TINY_ERROR_PAGES = """
+[errors.consent_refused]
+recognise = { css = "#problem[data-kind=consent]" }
+says = ["Вы не предоставили доступ"]
+
+[errors.esia_maintenance]
+recognise = { css = "#problem[data-kind=maintenance]" }
+says = ["технические работы"]
+
+[errors.esia_unavailable]
+recognise = { css = "#problem[data-kind=unavailable]" }
+says = ["Госуслуги не отвечают"]
+"""
+
+
 def tiny_profile(name: str, rest: str, portal_extra: str = "") -> str:
     """A profile of tests/portals/tiny_portal.py: the common head, then `rest` (TOML)."""
     return TINY_PROFILE_HEAD.format(name=name, portal_extra=portal_extra) + rest

@@ -126,3 +126,14 @@ def test_a_locator_bound_to_the_first_persons_text_is_dropped_by_the_second(page
     assert "patient_name" not in {item.key for item in kept}
     assert [m.key for m in dropped] == ["patient_name"]
     assert "finds 0 elements" in dropped[0].why
+
+
+def test_a_bare_heading_is_found_by_its_tag_only_when_nothing_better_exists(page: Page):
+    page.set_content("<main><h1>Иванов Пётр Сергеевич</h1><p>Личный кабинет</p></main>")
+    found, _ = find_values(page, PERSON)
+    name = next(item for item in found if item.key == "patient_name")
+    assert name.choice.spec == LocatorSpec(css="h1")
+    page.set_content('<div data-testid="fio"><b>Иванов Пётр Сергеевич</b></div><b>Гость</b>')
+    found, _ = find_values(page, PERSON)
+    name = next(item for item in found if item.key == "patient_name")
+    assert name.choice.spec == LocatorSpec(test_id="fio")

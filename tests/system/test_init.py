@@ -8,6 +8,7 @@ in capitals, initials elsewhere, the policy grouped inside a sentence, two login
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from gost_oracle import require_engine
+from portal_runs import TINY_ERROR_PAGES, TINY_SERVER_LOCATORS, tiny_profile
 from processes import serve
 
 from esia_e2e.library.profile import REFERENCE_PROFILE as REFERENCE
@@ -31,6 +33,22 @@ CLINIC = ROOT / "examples" / "clinic_portal"
 TINY = ROOT / "tests" / "portals" / "tiny_portal.py"
 # Issue 25: ≤ 3 minutes on 2 cores for a portal like the example one.
 INIT_BUDGET_SECONDS = 180
+
+
+@contextlib.contextmanager
+def running(*command: str) -> Iterator[str]:
+    """A portal's process that prints «serving at URL»; yields the URL, stops it at the end."""
+    portal, url = serve([sys.executable, "-u", *command])
+    try:
+        yield url
+    finally:
+        portal.terminate()
+        portal.wait(timeout=10)
+
+
+def tiny_portal(esia_url: str, *options: str) -> contextlib.AbstractContextManager[str]:
+    """tests/portals/tiny_portal.py against this mock, with these options."""
+    return running(str(TINY), "--esia-url", esia_url, *options)
 
 
 def init(portal_url: str, esia_url: str, out: Path) -> tuple[subprocess.CompletedProcess, float]:
@@ -136,33 +154,15 @@ def test_init_on_the_reference_portal_writes_what_the_hand_written_profile_says(
 
 
 @pytest.fixture
-def mock_url() -> Iterator[str]:
-    """A mock of the test's own: a catalogue run registers the portal's client with the URLs of
-    that portal's port, which another portal of the same client id would then be refused by."""
-    mock, url = serve([sys.executable, "-u", "-m", "mock_esia", "serve", "--port", "0"])
-    try:
-        yield url
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
-
-
-@pytest.fixture
-def clinic(mock_url) -> Iterator[str]:
+def clinic(fresh_mock_url) -> Iterator[str]:
     require_engine()  # the clinic signs with OpenSSL's GOST engine
-    portal, url = serve(
-        [sys.executable, "-u", str(CLINIC / "app.py"), "--esia-url", mock_url, "--port", "0"]
-    )
-    try:
+    with running(str(CLINIC / "app.py"), "--esia-url", fresh_mock_url, "--port", "0") as url:
         yield url
-    finally:
-        portal.terminate()
-        portal.wait(timeout=10)
 
 
-def test_init_on_a_portal_written_apart_from_the_suite(clinic, mock_url, tmp_path):
+def test_init_on_a_portal_written_apart_from_the_suite(clinic, fresh_mock_url, tmp_path):
     out = tmp_path / "clinic.toml"
-    done, took = init(clinic, mock_url, out)
+    done, took = init(clinic, fresh_mock_url, out)
     assert done.returncode == 0, done.stdout + done.stderr
     assert took < INIT_BUDGET_SECONDS
     written = tomllib.loads(out.read_text())
@@ -187,44 +187,16 @@ def test_init_on_a_portal_written_apart_from_the_suite(clinic, mock_url, tmp_pat
         .replace('certificate = ".certs/clinic.crt"', f'certificate = "{CLINIC}/.certs/clinic.crt"')
     )
     same_verdicts(
-        verdicts(out, clinic, mock_url, tmp_path / "written"),
-        verdicts(by_hand_here, clinic, mock_url, tmp_path / "by-hand"),
+        verdicts(out, clinic, fresh_mock_url, tmp_path / "written"),
+        verdicts(by_hand_here, clinic, fresh_mock_url, tmp_path / "by-hand"),
     )
 
 
-TINY_BY_HAND = """
-[portal]
-name = "Кабинет на сервере (by hand)"
-client_id = "TINY_PORTAL"
-secret_mode = "lenient"
-redirect_uris = ["{base_url}/return", "{base_url}/"]
-scopes = "openid fullname snils id_doc medical_doc"
-account_levels = ["simplified", "standard", "confirmed"]
-
-[login]
-start = { role = "link", name = "Войти через Госуслуги" }
-cabinet_url = "/lk$"
-
-[locators]
-patient_name = { css = "#fio" }
-policy_number = { css = "#policy" }
-reload_message = { role = "alert" }
-reload_button = { role = "link", name = "Перезагрузить" }
-logout = { role = "link", name = "Выйти" }
-error_page = { css = "#problem" }
-
-[errors.consent_refused]
-recognise = { css = "#problem[data-kind=consent]" }
-says = ["Вы не предоставили доступ"]
-
-[errors.esia_maintenance]
-recognise = { css = "#problem[data-kind=maintenance]" }
-says = ["технические работы"]
-
-[errors.esia_unavailable]
-recognise = { css = "#problem[data-kind=unavailable]" }
-says = ["Госуслуги не отвечают"]
-
+TINY_BY_HAND = tiny_profile(
+    "Кабинет на сервере (by hand)",
+    TINY_SERVER_LOCATORS
+    + TINY_ERROR_PAGES
+    + """
 [texts]
 reload_message = "перезагрузите страницу"
 
@@ -245,30 +217,17 @@ loads_cabinet_data_separately = false
 reads_esia_on_every_visit = true
 has_page_timeout = true
 shows_children = false
-"""
+""",
+    portal_extra='account_levels = ["simplified", "standard", "confirmed"]',
+)
 
 
-def test_init_on_a_server_rendered_cabinet_measures_its_servers_timeout(mock_url, tmp_path):
+def test_init_on_a_server_rendered_cabinet_measures_its_servers_timeout(fresh_mock_url, tmp_path):
     """A cabinet its server renders from ESIA on every visit: the wait measured with ESIA's REST
     held at the mock, and the same verdicts as through a profile written by hand."""
-    portal, url = serve(
-        [
-            sys.executable,
-            "-u",
-            str(TINY),
-            "--esia-url",
-            mock_url,
-            "--mode",
-            "server",
-            "--timeout",
-            "3",
-            "--port",
-            "0",
-        ]
-    )
-    try:
+    with tiny_portal(fresh_mock_url, "--mode", "server", "--timeout", "3", "--port", "0") as url:
         out = tmp_path / "tiny.toml"
-        done, _ = init(url, mock_url, out)
+        done, _ = init(url, fresh_mock_url, out)
         assert done.returncode == 0, done.stdout + done.stderr
         written = tomllib.loads(out.read_text())
         assert written["claims"]["reads_esia_on_every_visit"] is True
@@ -278,36 +237,17 @@ def test_init_on_a_server_rendered_cabinet_measures_its_servers_timeout(mock_url
         by_hand = tmp_path / "by-hand.toml"
         by_hand.write_text(TINY_BY_HAND, encoding="utf-8")
         same_verdicts(
-            verdicts(out, url, mock_url, tmp_path / "written"),
-            verdicts(by_hand, url, mock_url, tmp_path / "by-hand"),
+            verdicts(out, url, fresh_mock_url, tmp_path / "written"),
+            verdicts(by_hand, url, fresh_mock_url, tmp_path / "by-hand"),
         )
-    finally:
-        portal.terminate()
-        portal.wait(timeout=10)
 
 
-def test_init_handles_awkward_markup_or_names_its_limit(mock_url, tmp_path):
-    portal, url = serve(
-        [
-            sys.executable,
-            "-u",
-            str(TINY),
-            "--esia-url",
-            mock_url,
-            "--mode",
-            "server",
-            "--markup",
-            "awkward",
-            "--port",
-            "0",
-        ]
-    )
-    try:
+def test_init_handles_awkward_markup_or_names_its_limit(fresh_mock_url, tmp_path):
+    with tiny_portal(
+        fresh_mock_url, "--mode", "server", "--markup", "awkward", "--port", "0"
+    ) as url:
         out = tmp_path / "awkward.toml"
-        done, _ = init(url, mock_url, out)
-    finally:
-        portal.terminate()
-        portal.wait(timeout=10)
+        done, _ = init(url, fresh_mock_url, out)
     assert done.returncode == 0, done.stdout + done.stderr
     written = tomllib.loads(out.read_text())
     # Of two entries, the one that says «войти»; the name split over <span>s and upper-cased by
@@ -321,39 +261,35 @@ def test_init_handles_awkward_markup_or_names_its_limit(mock_url, tmp_path):
     assert "не определено: [locators] snils" in done.stdout
 
 
-def test_init_refuses_to_overwrite_and_writes_nothing_when_it_cannot_go_on(mock_url, tmp_path):
+def test_init_refuses_to_overwrite_and_writes_nothing_when_it_cannot_go_on(
+    fresh_mock_url, tmp_path
+):
     existing = tmp_path / "mine.toml"
     existing.write_text("# mine\n")
-    done, _ = init("http://127.0.0.1:9", mock_url, existing)
+    done, _ = init("http://127.0.0.1:9", fresh_mock_url, existing)
     assert done.returncode == 2
     assert "--force" in done.stderr
     assert existing.read_text() == "# mine\n"
     fresh = tmp_path / "fresh.toml"
-    done, _ = init("http://127.0.0.1:9", mock_url, fresh)  # nothing listens on port 9
+    done, _ = init("http://127.0.0.1:9", fresh_mock_url, fresh)  # nothing listens on port 9
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert not fresh.exists()
     assert not list(tmp_path.glob(".fresh.toml.*"))
 
 
-def test_a_portal_the_mock_refuses_is_named_with_the_esia_code(mock_url, tmp_path):
+def test_a_portal_the_mock_refuses_is_named_with_the_esia_code(fresh_mock_url, tmp_path):
     """A portal registered at the mock with other redirect URIs meets ESIA's error page, not the
     login form: init says so with ESIA's code instead of waiting out a locator."""
     from mock_esia.admin_client import AdminClient
 
-    with AdminClient(mock_url) as admin:
+    with AdminClient(fresh_mock_url) as admin:
         admin.register_client(
             "TINY_PORTAL", ["http://elsewhere.test/return"], secret_mode="lenient"
         )
-    portal, url = serve(
-        [sys.executable, "-u", str(TINY), "--esia-url", mock_url, "--mode", "server"]
-    )
-    try:
-        out = tmp_path / "refused.toml"
-        done, _ = init(url, mock_url, out)
-    finally:
-        portal.terminate()
-        portal.wait(timeout=10)
+    out = tmp_path / "refused.toml"
+    with tiny_portal(fresh_mock_url, "--mode", "server") as url:
+        done, _ = init(url, fresh_mock_url, out)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "ESIA-0070" in done.stderr, done.stderr
     assert "redirect_uri" in done.stderr, done.stderr

@@ -6,27 +6,22 @@ fields when ESIA's data did not come."""
 from __future__ import annotations
 
 import pytest
-from portal_runs import run_on_test_portal, tiny_profile
+from portal_runs import TINY_SERVER_LOCATORS, run_on_test_portal, tiny_profile
 
 pytestmark = pytest.mark.slow
 
 FAILED = "test_a_failed_load_shows_the_reload_message_and_reload_recovers"
 SLOW = "test_a_slow_cabinet_shows_the_spinning_logo_then_the_data"
-REST = """
-[locators]
-patient_name = { css = "#fio" }
-policy_number = { css = "#policy" }
-reload_message = { role = "alert" }
-reload_button = { role = "link", name = "Перезагрузить" }
-logout = { role = "link", name = "Выйти" }
-error_page = { css = "#problem" }
-
+REST = (
+    TINY_SERVER_LOCATORS
+    + """
 [texts]
 reload_message = "перезагрузите страницу"
 
 [claims]
 reads_esia_on_every_visit = true
 """
+)
 
 
 @pytest.mark.parametrize(

@@ -10,31 +10,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from portal_runs import TINY_PORTAL, tiny_profile
+from portal_runs import TINY_ERROR_PAGES, TINY_PORTAL, tiny_profile
 from processes import ROOT, serve
 
 pytestmark = pytest.mark.slow
 
-REST = """
+REST = (
+    """
 [locators]
 patient_name = { css = "#fio" }
 policy_number = { css = "#policy" }
 reload_message = { role = "alert" }
 logout = { role = "link", name = "Выйти" }
 error_page = { css = "#problem" }
-
-[errors.consent_refused]
-recognise = { css = "#problem[data-kind=consent]" }
-says = ["Вы не предоставили доступ"]
-
-[errors.esia_maintenance]
-recognise = { css = "#problem[data-kind=maintenance]" }
-says = ["технические работы"]
-
-[errors.esia_unavailable]
-recognise = { css = "#problem[data-kind=unavailable]" }
-says = ["Госуслуги не отвечают"]
-
+"""
+    + TINY_ERROR_PAGES
+    + """
 [timeouts]
 back_channel_timeout_seconds = 3
 
@@ -43,6 +34,7 @@ explains_refused_consent = true
 explains_esia_maintenance = true
 explains_esia_unavailable = true
 """
+)
 
 BLAMES_THE_PATIENT = {
     "callback-signature-refused",

@@ -89,7 +89,6 @@ def _entry_locator(page: Page, chain: list[Element], names: list[str]) -> Choice
     rejected: list[str] = []
     for element in reversed(chain):
         specs = [(s, how) for s, how in candidates(element, "") if s.has_text is None]
-        specs.append((LocatorSpec(css=element.tag), f"the tag <{element.tag}>"))
         for spec, how in specs:
             found = spec.resolve(page)
             each = [found.filter(has_text=containing(name)).count() for name in names]
@@ -117,7 +116,6 @@ def _warning(
     rejected: list[str] = []
     for element in described:
         specs = [(s, how) for s, how in candidates(element, "") if s.has_text is None]
-        specs.append((LocatorSpec(css=element.tag), f"the tag <{element.tag}>"))
         for spec, how in specs:
             inside = spec.resolve(entry).filter(visible=True)
             if inside.count() != 1:

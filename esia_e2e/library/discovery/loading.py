@@ -99,10 +99,13 @@ def _first_working(
         for e in elements
         if e.role and e.role not in ("presentation", "none", "generic")
     ]
+    found = [(s, h) for e in elements for s, h in candidates(e, "") if s.has_text is None]
+    bare = {e.tag for e in elements}
     for spec, how in (
         extra
-        + [(s, h) for e in elements for s, h in candidates(e, "") if s.has_text is None]
+        + [(s, h) for s, h in found if s.css not in bare]
         + by_role
+        + [(s, h) for s, h in found if s.css in bare]
     ):
         try:
             count = spec.resolve(page).filter(visible=True).count()
@@ -114,12 +117,24 @@ def _first_working(
     return None
 
 
+def reload_until_it_asks(page: Page) -> bool:
+    """Reload and wait (bounded) for the page's first data request: whether it made one. A page
+    may ask after its load event (a script, a timer), so the load event alone proves nothing."""
+    try:
+        with page.expect_request(
+            lambda request: request.resource_type in DATA_REQUESTS, timeout=_WAIT_MS
+        ):
+            page.reload(wait_until="load")
+    except Error:
+        return False
+    return True
+
+
 def loads_separately(page: Page, shows_data: LocatorSpec) -> bool:
-    """Reloaded with its data requests held, the cabinet shows no data and waits for them."""
+    """Reloaded with its data requests held, the cabinet asks for its data and shows none."""
     with HeldDataRequests(page) as held:
-        page.reload(wait_until="load")
-        page.wait_for_load_state("domcontentloaded")
-        waiting = bool(held.held) and not shows_data.resolve(page).filter(visible=True).count()
+        asked = reload_until_it_asks(page)
+        waiting = asked and not shows_data.resolve(page).filter(visible=True).count()
         held.release()
     return waiting
 
@@ -128,7 +143,7 @@ def read_loading(page: Page, shows_data: LocatorSpec) -> Loading:
     """On a cabinet that loads its data separately (see `loads_separately`)."""
     found = Loading()
     with HeldDataRequests(page) as held:
-        page.reload(wait_until="load")
+        reload_until_it_asks(page)
         loaders = page.evaluate(_LOADERS)
         extra = [
             (

@@ -88,6 +88,22 @@ def candidates(element: Element, value_text: str) -> Iterator[tuple[LocatorSpec,
                 LocatorSpec(css=f".{name} > {element.tag}"),
                 f"<{element.tag}> right inside .{name}",
             )
+    # Last: the bare tag, which counts only when the page has one such element (an <h1>).
+    yield LocatorSpec(css=element.tag), f"the only <{element.tag}> on the page"
+
+
+def _rank(spec: LocatorSpec, element: Element) -> int:
+    """test id 0, attribute 1, id 2, class 3, words beside the value 4, anchored 5, bare tag 6."""
+    css = spec.css or ""
+    if spec.test_id:
+        return 0
+    if spec.has_text is not None:
+        return 4
+    if " " in css:
+        return 5
+    if css == element.tag:
+        return 6
+    return {"[": 1, "#": 2}.get(css[:1], 3)
 
 
 def finds(page: Page, spec: LocatorSpec, text: str, whole: bool) -> str | None:
@@ -109,12 +125,18 @@ def finds(page: Page, spec: LocatorSpec, text: str, whole: bool) -> str | None:
 def choose(page: Page, sighting: Sighting, whole: bool) -> Choice | None:
     """The most robust locator that finds exactly this value on the page, or None."""
     rejected: list[str] = []
-    for element in sighting.chain:
-        for spec, how in candidates(element, sighting.text):
-            why_not = finds(page, spec, sighting.text, whole)
-            if why_not is None:
-                return Choice(spec, how, tuple(rejected))
-            rejected.append(f"{spec.describe()}: {why_not}")
+    tried = [
+        (spec, how, _rank(spec, element))
+        for element in sighting.chain
+        for spec, how in candidates(element, sighting.text)
+    ]
+    # By kind first, then from the innermost element out: a test id on the element that holds
+    # the whole value beats an inner element found through an anchor, and any of them a bare tag.
+    for spec, how, _ in sorted(tried, key=lambda item: item[2]):
+        why_not = finds(page, spec, sighting.text, whole)
+        if why_not is None:
+            return Choice(spec, how, tuple(rejected))
+        rejected.append(f"{spec.describe()}: {why_not}")
     return None
 
 

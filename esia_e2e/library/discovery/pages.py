@@ -59,7 +59,7 @@ def container(explained: list[Outcome], cabinet: Page) -> Choice | None:
         specs += [
             (spec, how)
             for spec, how in candidates(element, "")
-            if spec.has_text is None and " " not in (spec.css or "")
+            if spec.has_text is None and " " not in (spec.css or "") and spec.css != element.tag
         ]
         for spec, how in specs:
             key = spec.describe()
