@@ -31,6 +31,7 @@ from esia_e2e.library.discovery.spellings import of_person
 from esia_e2e.library.discovery.values import confirm, find_values
 from esia_e2e.library.discovery.writer import Discovery
 from esia_e2e.library.pages import EsiaLoginPage
+from esia_e2e.library.personas import TestPersona
 from esia_e2e.library.profile import LocatorSpec
 from mock_esia.admin_client import AdminClient
 
@@ -50,10 +51,7 @@ def discover(
     progress: Progress = print,
 ) -> Discovery:
     seen = Seen(esia_url.rstrip("/"))
-    driver = Driver(
-        browser, base_url, seen.esia_url, admin, start_path, LocatorSpec(css="body"),
-        on_request=seen.watch,
-    )  # fmt: skip
+    driver = Driver(browser, base_url, seen.esia_url, admin, start_path, on_request=seen.watch)
     try:
         return _discover(driver, seen, base_url, start_path, progress)
     finally:
@@ -71,7 +69,7 @@ def _discover(
     progress(f"вход на портал: {entry.spec.describe()}")
 
     first = driver.person("verified")
-    _log_in_to_cabinet(driver, page, first.raw)
+    _log_in_to_cabinet(driver, page, first)
     if not seen.authorize:
         raise DiscoveryError("браузер не дошёл до страницы входа мока ЕСИА по кнопке входа")
     cabinet_url = re.escape(urlsplit(page.url).path) + "$"
@@ -85,7 +83,7 @@ def _discover(
 
     second_page = driver.new_page()
     second = driver.person("verified")
-    _log_in_to_cabinet(driver, second_page, second.raw)
+    _log_in_to_cabinet(driver, second_page, second)
     found, dropped = confirm(second_page, found, second.raw)
     missed += dropped
     name = next(i for i in found if i.key == "patient_name") if found else None
@@ -95,7 +93,7 @@ def _discover(
     progress(f"второй пациент: подтверждено {len(found)}, отброшено {len(dropped)}")
 
     logout = _logout(second_page)
-    logs_out = _logs_out_of_esia(driver, second_page, logout) if logout else None
+    logs_out = _logs_out_of_esia(driver, second_page, logout, entry.spec) if logout else None
     progress(f"выход: {logout.spec.describe() if logout else 'не найден'}")
 
     outcomes: list[Outcome] = []
@@ -111,7 +109,7 @@ def _discover(
 
     kids_page = driver.new_page()
     with_kids = driver.person("verified_with_kids")
-    _log_in_to_cabinet(driver, kids_page, with_kids.raw)
+    _log_in_to_cabinet(driver, kids_page, with_kids)
     children, no_kids_why = find_children(kids_page, with_kids.kids)
     no_children = no_children_text(page)
     progress(
@@ -244,13 +242,11 @@ def _judge_server_loading(found: Discovery, reads_esia: bool) -> None:
     found.claims["has_page_timeout"] = (True, loading.timeout_how)
 
 
-def _log_in_to_cabinet(driver: Driver, page: Page, raw: dict) -> None:
+def _log_in_to_cabinet(driver: Driver, page: Page, person: TestPersona) -> None:
     """Log the person in and wait until the page shows their name in any spelling."""
-    from esia_e2e.library.personas import TestPersona
-
-    driver.log_in(page, TestPersona(raw))
+    driver.log_in(page, person)
     driver.settle(page)
-    texts = [s.text for s in of_person(raw)["patient_name"]]
+    texts = [s.text for s in of_person(person.raw)["patient_name"]]
     try:
         page.wait_for_function(
             """(texts) => {
@@ -279,13 +275,15 @@ def _logout(page: Page) -> Choice | None:
     return None
 
 
-def _logs_out_of_esia(driver: Driver, page: Page, logout: Choice) -> bool | None:
+def _logs_out_of_esia(
+    driver: Driver, page: Page, logout: Choice, entry: LocatorSpec
+) -> bool | None:
     """«Выйти», then the login entry again: does ESIA ask for the password (its session ended)?"""
     try:
         logout.spec.resolve(page).click()
         driver.settle(page)
         page.goto(driver.start_path)
-        driver.entry.resolve(page).click()
+        entry.resolve(page).click()
         page.wait_for_url(lambda url: url.startswith(driver.esia_url) or "/consent" in url)
         login = EsiaLoginPage(page)
         login.heading.or_(page.get_by_text("Предоставление прав доступа")).or_(

@@ -113,7 +113,8 @@ class Driver:
     esia_url: str
     admin: AdminClient
     start_path: str
-    entry: LocatorSpec
+    # The login entry, once found (the first page is opened before it is known).
+    entry: LocatorSpec | None = None
     cabinet_name: Callable[[Page], Locator] | None = None
     contexts: list[BrowserContext] = field(default_factory=list)
     people: list[int] = field(default_factory=list)
@@ -137,6 +138,8 @@ class Driver:
 
     def log_in(self, page: Page, persona: TestPersona, *, deny: bool = False) -> None:
         """Start page → the entry → ESIA's login → the rights (granted or refused)."""
+        if self.entry is None:
+            raise DiscoveryError("the login entry is not known yet")
         page.goto(self.start_path)
         self.entry.resolve(page).click()
         login = EsiaLoginPage(page)

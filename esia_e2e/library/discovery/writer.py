@@ -142,11 +142,7 @@ def render(found: Discovery) -> str:
             *_comment("the sentences on it that name the cause"),
             f"says = {value(page.says)}",
         ]
-    formats = [
-        (item.key, item.format)
-        for item in found.values
-        if item.key in ("patient_name", "birth_date", "policy_number", "snils")
-    ]
+    formats = [(item.key, item.format) for item in found.values]
     if found.children is not None:
         formats.append(("child_name", found.children.name_format))
     out += ["", "[formats]", *_comment("the spelling each value was found in")]
