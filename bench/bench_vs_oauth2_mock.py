@@ -8,7 +8,9 @@ driving each one's whole login flow, in one run on this machine, alternating, lo
   (3 requests; it checks nothing).
 
 Reports flows/s and each server's own CPU per flow (from /proc) at concurrency 1 and 8, and the
-ratios the issue names: CPU per flow ours/theirs, flows/s ours/theirs at c=8. Bounded:
+ratios the issue names: CPU per flow ours/theirs, flows/s ours/theirs at c=8. Then the same
+flow by a strict client (a registered GOST certificate: both client_secret signatures and the
+certificate hash verified), whose extra cost is reported on its own. Bounded:
 `--flows` per measurement (default 200), `--rounds` alternations (default 2).
 
     .venv/bin/python bench/bench_vs_oauth2_mock.py [--flows 200] [--rounds 2]
@@ -21,13 +23,14 @@ import asyncio
 import re
 import statistics
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from bench_flow import Timer, cpu_seconds, one_flow, start_mock
+from bench_flow import Signer, Timer, cpu_seconds, one_flow, start_mock
 
 from mock_esia.admin_client import AdminClient
 
@@ -80,8 +83,16 @@ async def their_flow(http: httpx.AsyncClient) -> None:
         raise RuntimeError(f"userinfo answered {info.status_code}")
 
 
-def measure(url: str, pid: int, concurrency: int, flows: int, admin: AdminClient | None) -> tuple:
-    """(flows/s, server CPU ms per flow) for one mock at one concurrency."""
+def measure(
+    url: str,
+    pid: int,
+    concurrency: int,
+    flows: int,
+    admin: AdminClient | None,
+    signer: Signer | None = None,
+) -> tuple:
+    """(flows/s, server CPU ms per flow) for one mock at one concurrency; with `signer`, our
+    flow by the strict GOST client."""
     people = [admin.create_persona("verified") for _ in range(flows)] if admin else []
     timed = Timer()
 
@@ -97,7 +108,8 @@ def measure(url: str, pid: int, concurrency: int, flows: int, admin: AdminClient
                     if person is None:
                         await their_flow(http)
                     else:
-                        await one_flow(http, person, "lenient", None, timed)
+                        mode = "gost" if signer else "lenient"
+                        await one_flow(http, person, mode, signer, timed)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
@@ -130,11 +142,18 @@ def main() -> int:
                     ):
                         figures = measure(url, pid, concurrency, args.flows, with_admin)
                         results.setdefault((name, concurrency), []).append(figures)
-                        print(
-                            f"{name:<6} c={concurrency}: {figures[0]:6.1f} flows/s, "
-                            f"server CPU {figures[1]:6.2f} ms/flow",
-                            flush=True,
-                        )
+                        _show(name, concurrency, figures)
+            signer = Signer(tempfile.mkdtemp(prefix="esia-e2e-bench-"))
+            admin.register_client(
+                "BENCH_GOST",
+                [REDIRECT],
+                secret_mode="gost",
+                certificate_pem=signer.credentials.certificate_pem,
+            )
+            for concurrency in (1, 8):
+                figures = measure(ours_url, ours.pid, concurrency, args.flows, admin, signer)
+                results[("strict", concurrency)] = [figures]
+                _show("strict", concurrency, figures)
     finally:
         for process in (ours, theirs):
             process.terminate()
@@ -152,7 +171,23 @@ def main() -> int:
             f"({ours_cpu:.2f} / {their_cpu:.2f} ms); flows/s ours/theirs "
             f"{ours_rate / their_rate:.2f}× ({ours_rate:.1f} / {their_rate:.1f})"
         )
+    print("a strict client's extra cost (both GOST signature checks), ours alone:")
+    for concurrency in (1, 8):
+        strict_rate, strict_cpu = results[("strict", concurrency)][0]
+        ours_cpu = statistics.median(cpu for _, cpu in results[("ours", concurrency)])
+        print(
+            f"  c={concurrency}: {strict_rate:.1f} flows/s, {strict_cpu:.2f} ms per flow "
+            f"(+{strict_cpu - ours_cpu:.2f} ms beside the lenient flow)"
+        )
     return 0
+
+
+def _show(name: str, concurrency: int, figures: tuple[float, float]) -> None:
+    print(
+        f"{name:<6} c={concurrency}: {figures[0]:6.1f} flows/s, "
+        f"server CPU {figures[1]:6.2f} ms/flow",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

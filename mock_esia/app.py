@@ -11,9 +11,15 @@ from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.routing import Router
+from starlette.types import ASGIApp
 
 from mock_esia.config import Settings
 from mock_esia.domain_errors import DomainError
@@ -30,7 +36,7 @@ from mock_esia.responses import (
     rest_error_response,
     validation_error_response,
 )
-from mock_esia.routegroups import ADMIN_PREFIX
+from mock_esia.routegroups import ADMIN_PREFIX, RouteGroup, route_group
 from mock_esia.routes import admin, authorize, logout, recovery, rest, token
 from mock_esia.state import MockEsia
 
@@ -50,12 +56,41 @@ def _handling(
     return handler
 
 
+PROTOCOL_ROUTES = [
+    *authorize.ROUTES,
+    *recovery.ROUTES,
+    *token.ROUTES,
+    *rest.ROUTES,
+    *logout.ROUTES,
+]
+# The groups whose every path is served by PROTOCOL_ROUTES (or is their 404/405).
+PROTOCOL_GROUPS = frozenset(
+    {
+        RouteGroup.AUTHORIZE,
+        RouteGroup.LOGIN,
+        RouteGroup.CONSENT,
+        RouteGroup.TOKEN,
+        RouteGroup.REST,
+        RouteGroup.LOGOUT,
+    }
+)
+
+
 class MockEsiaApp(FastAPI):
-    """FastAPI, plus the connection's transport in the scope for the transport faults."""
+    """FastAPI for the control plane; the protocol's paths go straight to bare Starlette routes
+    behind the same middleware (limits, faults, journal) and the same error handlers, so a
+    login pays for none of FastAPI's per-request machinery. The transport of the connection is
+    put in the scope for the transport faults."""
+
+    protocol: ASGIApp | None = None
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             scope[TRANSPORT_KEY] = transport_of(send)
+            if self.protocol is not None and route_group(scope["path"]) in PROTOCOL_GROUPS:
+                scope["app"] = self
+                await self.protocol(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -97,17 +132,31 @@ def create_app(settings: Settings | None = None, key: SigningKey | None = None) 
         redoc_url=None,
     )
     app.state.mock = mock
-    app.add_exception_handler(EsiaError, _handling(EsiaError, esia_error_response))
-    app.add_exception_handler(RestError, _handling(RestError, rest_error_response))
-    app.add_exception_handler(DomainError, _handling(DomainError, domain_error_response))
-    app.add_exception_handler(
-        RequestValidationError, _handling(RequestValidationError, validation_error_response)
-    )
+    handlers: dict[Any, Callable[[Request, Exception], Any]] = {
+        EsiaError: _handling(EsiaError, esia_error_response),
+        RestError: _handling(RestError, rest_error_response),
+        DomainError: _handling(DomainError, domain_error_response),
+        RequestValidationError: _handling(RequestValidationError, validation_error_response),
+    }
+    for kind, handler in handlers.items():
+        app.add_exception_handler(kind, handler)
     app.add_middleware(FaultMiddleware)
     app.add_middleware(AdminGuard, token=settings.admin_token)
     app.add_middleware(RequestLimits)  # outermost: nothing is parsed beyond the limits
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     app.add_api_route("/favicon.ico", no_favicon, include_in_schema=False)
-    for module in (authorize, recovery, token, rest, logout, admin):
-        app.include_router(module.router)
+    app.include_router(admin.router)
+    protocol_handlers: dict[Any, Any] = {**handlers, HTTPException: http_exception_handler}
+    # The same layers as FastAPI builds around its router, in the same order (AdminGuard has
+    # nothing to guard on these paths); 404 and 405 in FastAPI's JSON shape.
+    app.protocol = ServerErrorMiddleware(
+        RequestLimits(
+            FaultMiddleware(
+                ExceptionMiddleware(
+                    Router(PROTOCOL_ROUTES),
+                    handlers=protocol_handlers,
+                )
+            )
+        )
+    )
     return app

@@ -11,13 +11,12 @@ import json
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 
+from mock_esia import request_fields
 from mock_esia.attribution import attribute
 from mock_esia.errors import Catalogue, EsiaError, SendBack
 from mock_esia.faults import transport
@@ -58,17 +57,8 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
     return body, replay
 
 
-def _headers(scope: dict) -> dict[str, str]:
+def _headers(scope: MutableMapping[str, Any]) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-
-
-def _cookies(header: str) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:  # a malformed cookie header attributes nothing
-        return {}
-    return {key: morsel.value for key, morsel in jar.items()}
 
 
 _LENIENT = (
@@ -90,7 +80,7 @@ class Decision:
     """A request a deciding fault rule answers instead of the mock's handler."""
 
     fault: Fault
-    scope: dict
+    scope: MutableMapping[str, Any]
     receive: Receive
     send: Send
     app: ASGIApp
@@ -205,7 +195,7 @@ class FaultMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -216,18 +206,17 @@ class FaultMiddleware:
         mock = scope["app"].state.mock
         started = time.perf_counter()
         headers = _headers(scope)
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        form: dict[str, str] = {}
+        body = None
         if scope["method"] == "POST":
             body, receive = await _read_body(receive)
-            if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-                form = dict(parse_qsl(body.decode("utf-8", "replace")))
+        fields = request_fields.parse(scope, headers.get("content-type", ""), body)
+        query = fields.query
         who = attribute(
             mock,
             group,
             query,
-            form,
-            _cookies(headers.get("cookie", "")),
+            fields.form or {},
+            cookie_parser(headers.get("cookie", "")),
             headers.get("authorization", ""),
         )
         selection = mock.faults.select(group, who.oid, who.client_id, mock.clock.time())

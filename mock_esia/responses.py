@@ -28,6 +28,9 @@ def moscow_time(epoch: float) -> str:
 
 
 TEMPLATES.env.filters["moscow_time"] = moscow_time
+# The templates ship inside the package and never change under a running mock; checking their
+# modification time on every page was a file-system call per login page.
+TEMPLATES.env.auto_reload = False
 
 
 def with_query(url: str, params: dict[str, str | None]) -> str:

@@ -6,22 +6,22 @@ import hmac
 import math
 from typing import Unpack
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from mock_esia.errors import Catalogue, EsiaError, SendBack
 from mock_esia.people.model import Persona
 from mock_esia.relying_parties import SecretMode
-from mock_esia.request_limits import fields_within_limits, off_the_loop
+from mock_esia.request_fields import form_of, query_of
+from mock_esia.request_limits import off_the_loop
 from mock_esia.responses import render, with_query
 from mock_esia.routegroups import CONSENT_PATH, LOGIN_PATH
+from mock_esia.routes.protocol import protocol_route
 from mock_esia.scopes import SCOPES, unknown_scopes
 from mock_esia.secret_verification import SignedRequest, verify_client_secret
 from mock_esia.state import MockEsia
 from mock_esia.store import AuthRequest, CodeGrant, new_id
 from mock_esia.timestamps import parse_timestamp
-
-router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 SESSION_COOKIE = "ESIA_SESSION"
 _REQUIRED = ("client_secret", "scope", "state", "timestamp")
@@ -48,22 +48,19 @@ def check_timestamp(mock: MockEsia, value: str, **back: Unpack[SendBack]) -> Non
         )
 
 
-@router.api_route("/aas/oauth2/ac", methods=["GET", "POST"])
 async def authorize_v1(request: Request) -> Response:
     return await _authorize(request, "v1", await _authorize_params(request))
 
 
-@router.api_route("/aas/oauth2/v2/ac", methods=["GET", "POST"])
 async def authorize_v2(request: Request) -> Response:
     return await _authorize(request, "v2", await _authorize_params(request))
 
 
 async def _authorize_params(request: Request) -> dict[str, str]:
     """The query, or on a form POST (which ESIA also takes on `/ac`) the form over it."""
-    params = dict(request.query_params)
+    params = dict(query_of(request))
     if request.method == "POST":
-        form = await request.form()
-        params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        params.update(await form_of(request))
     return params
 
 
@@ -120,6 +117,7 @@ async def _authorize(request: Request, generation: str, params: dict[str, str]) 
                 scope_org=params.get("scope_org", ""),
                 certificate_hash=params.get("client_certificate_hash"),
             ),
+            heavy=client.secret_mode != SecretMode.LENIENT,
         )
     except EsiaError as exc:
         raise EsiaError(exc.entry, exc.detail, **back) from None
@@ -183,8 +181,7 @@ def _pending(mock: MockEsia, request_id: str | None) -> AuthRequest:
     return auth
 
 
-@router.get(LOGIN_PATH)
-def login_page(request: Request) -> Response:
+async def login_page(request: Request) -> Response:
     """The login page of a pending attempt, e.g. on the way back from password recovery."""
     mock = _mock(request)
     auth = _pending(mock, request.query_params.get("request_id"))
@@ -197,10 +194,9 @@ def login_page(request: Request) -> Response:
 LOCKED = "Учётная запись временно заблокирована из-за нескольких неудачных попыток входа."
 
 
-@router.post(LOGIN_PATH)
 async def login(request: Request) -> Response:
     mock = _mock(request)
-    form = await request.form()
+    form = await form_of(request)
     auth = _pending(mock, str(form.get("request_id", "")))
     typed_login = str(form.get("login", "")).strip()
     password = str(form.get("password", ""))
@@ -262,8 +258,7 @@ def _after_login(request: Request, mock: MockEsia, auth: AuthRequest, persona: P
     return _redirect_with_code(request, mock, auth, persona)
 
 
-@router.get(CONSENT_PATH)
-def consent_page(request: Request) -> Response:
+async def consent_page(request: Request) -> Response:
     mock = _mock(request)
     auth = _pending(mock, request.query_params.get("request_id"))
     if auth.oid is None:
@@ -279,10 +274,9 @@ def consent_page(request: Request) -> Response:
     )
 
 
-@router.post(CONSENT_PATH)
 async def consent_decision(request: Request) -> Response:
     mock = _mock(request)
-    form = await request.form()
+    form = await form_of(request)
     auth = _pending(mock, str(form.get("request_id", "")))
     persona = mock.store.persona(auth.oid) if auth.oid is not None else None
     if persona is None:
@@ -332,3 +326,13 @@ def _redirect_with_code(
     return RedirectResponse(
         with_query(auth.redirect_uri, {"code": code, "state": auth.state}), status_code=302
     )
+
+
+ROUTES = [
+    protocol_route("/aas/oauth2/ac", authorize_v1, ["GET", "POST"]),
+    protocol_route("/aas/oauth2/v2/ac", authorize_v2, ["GET", "POST"]),
+    protocol_route(LOGIN_PATH, login_page, ["GET"]),
+    protocol_route(LOGIN_PATH, login, ["POST"]),
+    protocol_route(CONSENT_PATH, consent_page, ["GET"]),
+    protocol_route(CONSENT_PATH, consent_decision, ["POST"]),
+]

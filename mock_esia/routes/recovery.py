@@ -9,17 +9,16 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from mock_esia.people.model import ContactType
-from mock_esia.request_limits import fields_within_limits
+from mock_esia.request_fields import form_of
 from mock_esia.responses import render, with_query
 from mock_esia.routegroups import LOGIN_PATH, RECOVERY_PATH
+from mock_esia.routes.protocol import protocol_route
 from mock_esia.state import MockEsia
 from mock_esia.store import OutboxMessage, Recovery, new_id
-
-router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
 
 CODE_TTL_SECONDS = 300
 MAX_CODE_ATTEMPTS = 3
@@ -46,15 +45,13 @@ def _start_page(
     )
 
 
-@router.get(RECOVERY_PATH)
-def recovery_start(request: Request) -> Response:
+async def recovery_start(request: Request) -> Response:
     return _start_page(request, request.query_params.get("request_id", ""))
 
 
-@router.post(RECOVERY_PATH)
 async def recovery_send(request: Request) -> Response:
     mock: MockEsia = request.app.state.mock
-    form = await request.form()
+    form = await form_of(request)
     request_id = str(form.get("request_id", ""))
     typed = str(form.get("login", "")).strip()
     channel = str(form.get("channel", "sms"))
@@ -95,10 +92,9 @@ def _code_page(
     )
 
 
-@router.post(f"{RECOVERY_PATH}/confirm")
 async def recovery_confirm(request: Request) -> Response:
     mock: MockEsia = request.app.state.mock
-    form = await request.form()
+    form = await form_of(request)
     recovery = mock.store.recovery(str(form.get("recovery_id", "")))
     if recovery is None or recovery.expires <= mock.clock.time():
         return _start_page(
@@ -138,3 +134,10 @@ async def recovery_confirm(request: Request) -> Response:
             status_code=303,
         )
     return render(request, "recovery_done.html")
+
+
+ROUTES = [
+    protocol_route(RECOVERY_PATH, recovery_start, ["GET"]),
+    protocol_route(RECOVERY_PATH, recovery_send, ["POST"]),
+    protocol_route(f"{RECOVERY_PATH}/confirm", recovery_confirm, ["POST"]),
+]

@@ -10,8 +10,9 @@ import hashlib
 import json
 import re
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from mock_esia.errors import RestCatalogue, RestError
 from mock_esia.people.model import Kid, Persona
@@ -25,8 +26,6 @@ from mock_esia.scopes import (
     PERSON_FIELDS,
 )
 from mock_esia.state import MockEsia
-
-router = APIRouter(include_in_schema=False)
 
 _EMBED = re.compile(r"^\((.*)\)$")
 _PERSON_EMBEDS = {
@@ -55,6 +54,15 @@ class Grant:
 def _etag(payload: object) -> str:
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
     return hashlib.blake2b(raw, digest_size=20).hexdigest().upper()
+
+
+def _number(request: Request, name: str) -> int:
+    """A path segment that ESIA numbers (an oid, an element's id); anything else names nothing
+    there, so it is ESIA's «not found», not a framework's validation error."""
+    value = request.path_params[name]
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise RestError(RestCatalogue.NOT_FOUND)
+    return int(value)
 
 
 def _authorize(request: Request, oid: int) -> tuple[MockEsia, Grant, Persona]:
@@ -188,8 +196,8 @@ def _person_view(grant: Grant, persona: Persona) -> dict:
     return view
 
 
-@router.get("/rs/prns/{oid}")
-def person(request: Request, oid: int) -> JSONResponse:
+async def person(request: Request) -> JSONResponse:
+    oid = _number(request, "oid")
     mock, grant, persona = _authorize(request, oid)
     body = _person_view(grant, persona)
     base = f"{_base(request, mock)}/rs/prns/{oid}"
@@ -206,8 +214,8 @@ def person(request: Request, oid: int) -> JSONResponse:
     return JSONResponse(body)
 
 
-@router.get("/rs/prns/{oid}/{collection}")
-def collection(request: Request, oid: int, collection: str) -> JSONResponse:
+async def collection(request: Request) -> JSONResponse:
+    oid, collection = _number(request, "oid"), request.path_params["collection"]
     mock, grant, persona = _authorize(request, oid)
     reader = _COLLECTIONS.get(collection)
     if reader is None:
@@ -217,8 +225,9 @@ def collection(request: Request, oid: int, collection: str) -> JSONResponse:
     return JSONResponse(_collection(reader(grant, persona), embed, url, collection))
 
 
-@router.get("/rs/prns/{oid}/{collection}/{element_id}")
-def element(request: Request, oid: int, collection: str, element_id: int) -> JSONResponse:
+async def element(request: Request) -> JSONResponse:
+    oid, collection = _number(request, "oid"), request.path_params["collection"]
+    element_id = _number(request, "element_id")
     _, grant, persona = _authorize(request, oid)
     reader = _COLLECTIONS.get(collection)
     if reader is None:
@@ -247,8 +256,8 @@ def _kid_documents(grant: Grant, kid: Kid) -> list[dict]:
     ]
 
 
-@router.get("/rs/prns/{oid}/kids/{kid_id}/docs")
-def kid_documents(request: Request, oid: int, kid_id: int) -> JSONResponse:
+async def kid_documents(request: Request) -> JSONResponse:
+    oid, kid_id = _number(request, "oid"), _number(request, "kid_id")
     mock, grant, persona = _authorize(request, oid)
     kid = _kid(grant, persona, kid_id)
     url = f"{_base(request, mock)}/rs/prns/{oid}/kids/{kid_id}/docs"
@@ -256,11 +265,21 @@ def kid_documents(request: Request, oid: int, kid_id: int) -> JSONResponse:
     return JSONResponse(_collection(_kid_documents(grant, kid), embed, url, "docs"))
 
 
-@router.get("/rs/prns/{oid}/kids/{kid_id}/docs/{doc_id}")
-def kid_document(request: Request, oid: int, kid_id: int, doc_id: int) -> JSONResponse:
+async def kid_document(request: Request) -> JSONResponse:
+    oid, kid_id = _number(request, "oid"), _number(request, "kid_id")
+    doc_id = _number(request, "doc_id")
     _, grant, persona = _authorize(request, oid)
     kid = _kid(grant, persona, kid_id)
     found = next((d for d in _kid_documents(grant, kid) if d["id"] == doc_id), None)
     if found is None:
         raise RestError(RestCatalogue.NOT_FOUND)
     return JSONResponse(_entity(found, "docs"))
+
+
+ROUTES = [
+    Route("/rs/prns/{oid}", person, methods=["GET"]),
+    Route("/rs/prns/{oid}/{collection}", collection, methods=["GET"]),
+    Route("/rs/prns/{oid}/{collection}/{element_id}", element, methods=["GET"]),
+    Route("/rs/prns/{oid}/kids/{kid_id}/docs", kid_documents, methods=["GET"]),
+    Route("/rs/prns/{oid}/kids/{kid_id}/docs/{doc_id}", kid_document, methods=["GET"]),
+]

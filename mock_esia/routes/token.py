@@ -5,25 +5,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from mock_esia.errors import Catalogue, EsiaError
-from mock_esia.request_limits import fields_within_limits, off_the_loop
+from mock_esia.relying_parties import SecretMode
+from mock_esia.request_fields import form_of, query_of
+from mock_esia.request_limits import off_the_loop
 from mock_esia.routes.authorize import check_timestamp, record_secret_check
+from mock_esia.routes.protocol import protocol_route
 from mock_esia.secret_verification import SignedRequest, verify_client_secret
 from mock_esia.state import MockEsia
 from mock_esia.store import RefreshGrant
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(fields_within_limits)])
-
 
 async def _params(request: Request) -> dict[str, str]:
     """Form body with query parameters merged in: one known client sends them in the query."""
-    form = await request.form()
-    merged = dict(request.query_params)
-    merged.update({k: str(v) for k, v in form.items()})
-    return merged
+    return {**query_of(request), **await form_of(request)}
 
 
 def _require(params: dict[str, str], names: tuple[str, ...], state: str | None) -> None:
@@ -32,12 +30,10 @@ def _require(params: dict[str, str], names: tuple[str, ...], state: str | None) 
             raise EsiaError(Catalogue.MISSING_PARAMETER, name, state=state)
 
 
-@router.post("/aas/oauth2/te")
 async def token_v1(request: Request) -> JSONResponse:
     return await _token(request, "v1")
 
 
-@router.post("/aas/oauth2/v3/te")
 async def token_v3(request: Request) -> JSONResponse:
     return await _token(request, "v3")
 
@@ -84,6 +80,7 @@ async def _verify_secret(
                 refresh_token=refresh_token,
                 certificate_hash=params.get("client_certificate_hash"),
             ),
+            heavy=client.secret_mode != SecretMode.LENIENT,
         )
     except EsiaError as exc:
         raise EsiaError(exc.entry, exc.detail, state=params["state"]) from None
@@ -187,3 +184,9 @@ GRANT_HANDLERS: dict[
     "authorization_code": _authorization_code,
     "refresh_token": _refresh_token,
 }
+
+
+ROUTES = [
+    protocol_route("/aas/oauth2/te", token_v1, ["POST"]),
+    protocol_route("/aas/oauth2/v3/te", token_v3, ["POST"]),
+]

@@ -270,6 +270,51 @@ def test_oversized_requests_are_refused_at_the_door(esia_http):
     assert_an_error_page(too_long_field, "ESIA-007003")
 
 
+def test_a_form_of_more_fields_than_any_client_sends_is_007003_on_its_channel(esia_http):
+    fields = "&".join(f"f{n}=x" for n in range(201))
+    token = esia_http.post(
+        "/aas/oauth2/v3/te",
+        content=f"{fields}&state=s-1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert token.status_code == 400
+    assert token.json()["error_description"].startswith("ESIA-007003")
+    login = esia_http.post(
+        "/aas/oauth2/login",
+        content=fields,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert_an_error_page(login, "ESIA-007003")
+
+
+def test_a_multipart_form_is_read_as_a_url_encoded_one(esia_http):
+    """Both form encodings reach the same checks: a multipart POST to the token endpoint
+    without a grant type is ESIA's «missing parameter», as the URL-encoded one is."""
+    answer = esia_http.post("/aas/oauth2/v3/te", files={"state": (None, "s-1")})
+    assert answer.status_code == 400
+    assert answer.json()["error_description"].startswith("ESIA-007014")
+    assert "grant_type" in answer.json()["error_description"]
+    assert answer.json()["state"] == "s-1"
+
+
+@pytest.mark.parametrize(
+    "path", ["/rs/prns/abc", "/rs/prns/１２３", "/rs/prns/1/docs/x", "/rs/prns/" + "9" * 31]
+)
+def test_a_rest_path_that_names_no_number_is_esia_not_found(esia_http, path):
+    response = esia_http.get(path, headers={"Authorization": "Bearer x.y.z"})
+    assert response.status_code == 404
+    assert response.json() == {"code": "ESIA-005404", "message": "Resource not found"}
+
+
+def test_protocol_paths_answer_unknown_routes_and_methods_in_json(esia_http):
+    unknown = esia_http.get("/aas/oauth2/consent/extra")
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Not Found"})
+    wrong_method = esia_http.delete("/aas/oauth2/v3/te")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"detail": "Method Not Allowed"}
+    assert "POST" in wrong_method.headers["allow"]
+
+
 def test_a_forged_token_with_a_foreign_client_id_type_is_not_journaled(esia_http, esia_admin):
     import base64
     import json
