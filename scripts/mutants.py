@@ -107,27 +107,25 @@ def apply(patch: Path, tree: Path) -> str | None:
 def run_pytest(
     tree: Path, args: list[str], report: Path, limit: float = RUN_LIMIT_SECONDS
 ) -> tuple[int, str]:
-    """One pytest run inside the scratch copy: its code wins over the editable install, laid
-    out under the installed names (a plain PYTHONPATH=tree would find `esia_e2e.portal` in the
-    checkout through the editable install's mapping)."""
+    """One pytest run inside the scratch copy (`run_in`); the first failure from its JUnit."""
+    pytest_args = ["pytest", *args, "-q", "-p", "no:cacheprovider"]
+    options = ["-o", "addopts=--strict-markers", f"--junitxml={report}"]
+    code = run_in(tree, [*pytest_args, *options], limit)
+    return code, "" if code == -1 else first_failure(report)
+
+
+def run_in(tree: Path, module_args: list[str], limit: float = RUN_LIMIT_SECONDS) -> int:
+    """`python -m <module_args>` inside the scratch copy, its exit code (-1: past `limit`). Its
+    code wins over the editable install, laid out under the installed names (a plain
+    PYTHONPATH=tree would find `esia_e2e.portal` in the checkout through the editable
+    install's mapping)."""
     layout = tree / ".installed-layout"
     if not layout.exists():
         lay_out(tree, layout, link=True)
     env = {**os.environ, "PYTHONPATH": str(layout), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("E2E_PORTAL_PROFILE", None)
-    command = [
-        PYTHON,
-        "-P",  # not the working directory first: its esia_e2e/ lacks the mapped subpackages
-        "-m",
-        "pytest",
-        *args,
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "addopts=--strict-markers",
-        f"--junitxml={report}",
-    ]
+    # -P: not the working directory first: its esia_e2e/ lacks the mapped subpackages.
+    command = [PYTHON, "-P", "-m", *module_args]
     # Its own session, so that a run past the limit is stopped whole: pytest-xdist's workers,
     # the servers and browsers they started (killing pytest alone left a hung mutant's workers
     # busy on both cores, and the next baseline failed for want of CPU).
@@ -140,13 +138,12 @@ def run_pytest(
         start_new_session=True,
     ) as run:
         try:
-            code = run.wait(timeout=limit)
+            return run.wait(timeout=limit)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-            return -1, ""
-    return code, first_failure(report)
+            return -1
 
 
 def first_failure(report: Path) -> str:

@@ -3,9 +3,12 @@
 N mutants are drawn with SEED from every mutation point of `portal/` and `mock_esia/`
 (`generated_mutants.py`: its operators and ids), half from each. Each is judged in a scratch
 copy of the working tree, as `make mutants` judges the curated ones:
-- a portal mutant by the catalogue (`pytest e2e -x`) — the portal is what the catalogue tests;
-- a mock mutant by the fast `tests/` (`-m "not e2e and not slow"`), then, if it survives them,
-  by the catalogue — the mock is tested by both.
+- a portal mutant by the catalogue (`pytest e2e -x`) — the portal is what the catalogue tests —
+  then, if it survives, by `esia-e2e sweep` (every answer ESIA may give, one login each: what a
+  QA team runs beside the catalogue, `make sweep`);
+- a mock mutant by the fast `tests/` (`-m "not e2e and not slow"`), then by the catalogue, then
+  by the sweep — the mock is tested by all three.
+The table names the judge that killed each mutant, so the catalogue's own share stays visible.
 A survivor listed in `tests/mutants/equivalent.toml` (by id, with the reason it changes no
 behaviour a patient or a portal can observe) is reported as equivalent and left out of the
 score; every other survivor counts against it. The report: `reports/mutants-generated.md`.
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
+import shutil
 import sys
 import tempfile
 import time
@@ -22,7 +27,15 @@ import tomllib
 from pathlib import Path
 
 from generated_mutants import Mutation, all_mutations, sample
-from mutants import NOTICED, ROOT, check_isolation, project_files, run_pytest, scratch_copy
+from mutants import (
+    NOTICED,
+    ROOT,
+    check_isolation,
+    project_files,
+    run_in,
+    run_pytest,
+    scratch_copy,
+)
 
 EQUIVALENT = ROOT / "tests" / "mutants" / "equivalent.toml"
 CATALOGUE = ["e2e", "-x", "-n", "2"]
@@ -30,6 +43,9 @@ CATALOGUE = ["e2e", "-x", "-n", "2"]
 # run outlives this many times the baseline's own duration.
 HANG_FACTOR = 3
 FAST_TESTS = ["tests", "-m", "not e2e and not slow", "-x", "-n", "2"]
+SWEEP = "the sweep"
+# The sweep's exit code 1: an answer handled wrongly (docs/sweep.md), or a crash before sweep.json.
+SWEEP_NOTICED = {1: "it stopped before judging every answer (exit code 1, no sweep.json)"}
 
 
 @dataclasses.dataclass
@@ -47,6 +63,28 @@ def equivalents(path: Path = EQUIVALENT) -> dict[str, str]:
     return {key: str(entry.get("reason", "")) for key, entry in data.items()}
 
 
+def first_wrong_row(sweep_json: Path) -> str:
+    """The sweep's first row the patient got wrong, in its own words."""
+    try:
+        rows = json.loads(sweep_json.read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    for row in rows:
+        if row.get("verdict") != "верно":
+            return (
+                f"{row.get('id')} — ожидалось: {row.get('expected')}, "
+                f"а пациент получил: {row.get('shown')}"
+            ).replace("|", "/")
+    return ""
+
+
+def run_sweep(tree: Path, scratch: Path, limit: float) -> tuple[int, str]:
+    reports = scratch / "sweep-reports"
+    shutil.rmtree(reports, ignore_errors=True)
+    code = run_in(tree, ["esia_e2e", "sweep", "--reports", str(reports)], limit)
+    return code, "" if code == -1 else first_wrong_row(reports / "sweep.json")
+
+
 def judge(
     mutation: Mutation, files: list[str], scratch: Path, known: dict[str, str], limit: float
 ) -> Judged:
@@ -54,11 +92,18 @@ def judge(
     tree = scratch_copy(files, scratch / "tree")
     target = tree / mutation.path
     target.write_text(mutation.apply(target.read_text(encoding="utf-8")), encoding="utf-8")
-    runs = [("tests/", FAST_TESTS), ("the catalogue", CATALOGUE)]
+    names = ["tests/", "the catalogue", SWEEP]
     if mutation.area == "portal":
-        runs = runs[1:]
-    for name, args in runs:
-        code, failed = run_pytest(tree, args, scratch / "junit.xml", limit)
+        names = names[1:]
+    for name in names:
+        if name == SWEEP:
+            code, failed = run_sweep(tree, scratch, limit)
+            if code in SWEEP_NOTICED:
+                by = f"{name}: {failed or SWEEP_NOTICED[code]}"
+                return Judged(mutation, "killed", by, time.monotonic() - started)
+        else:
+            args = FAST_TESTS if name == "tests/" else CATALOGUE
+            code, failed = run_pytest(tree, args, scratch / "junit.xml", limit)
         if code == -1:
             return Judged(mutation, "killed", f"{name}: the time limit", time.monotonic() - started)
         if failed or code in NOTICED:  # with -x under xdist a failure may end as code 2
@@ -136,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         code, failed = run_pytest(tree, FAST_TESTS, scratch / "junit.xml")
         if code == 0:
             code, failed = run_pytest(tree, CATALOGUE, scratch / "junit.xml")
+        if code == 0:
+            code, failed = run_sweep(tree, scratch, 900.0)
         if code != 0:
             print(f"mutants-generated: the baseline is red ({failed or code})", file=sys.stderr)
             return 2

@@ -133,6 +133,24 @@ def test_the_report_scores_killed_of_judged_by_area_and_leaves_equivalents_out(t
     assert mg.equivalents(listed) == {"abc": "why"}
 
 
+def test_the_sweep_judge_quotes_the_first_answer_the_patient_got_wrong(tmp_path: Path):
+    import json
+
+    import mutants_generated as mg
+
+    rows = [
+        {"id": "a", "verdict": "верно", "expected": "x", "shown": "x"},
+        {"id": "b", "verdict": "не та причина", "expected": "техработы", "shown": "согласие"},
+        {"id": "c", "verdict": "сырая ошибка", "expected": "y", "shown": "500"},
+    ]
+    matrix = tmp_path / "sweep.json"
+    matrix.write_text(json.dumps({"rows": rows}, ensure_ascii=False), encoding="utf-8")
+    assert mg.first_wrong_row(matrix) == ("b — ожидалось: техработы, а пациент получил: согласие")
+    matrix.write_text(json.dumps({"rows": rows[:1]}), encoding="utf-8")
+    assert mg.first_wrong_row(matrix) == ""
+    assert mg.first_wrong_row(tmp_path / "missing.json") == ""
+
+
 def test_every_listed_equivalent_names_a_mutation_point_that_exists():
     import mutants_generated as mg
 
