@@ -89,8 +89,8 @@ model-explore: setup
 	LOGIN_MODEL_EXAMPLES=$(or $(N),200) FUZZ_RANDOM=1 $(PYTEST) tests/mock/test_login_model.py -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## make mutants-generated N=20 SEED=1: mutants drawn with a seed from every mutation point of the
-## portal and the mock (scripts/generated_mutants.py), judged by the catalogue (+ tests/ for the
-## mock); writes reports/mutants-generated.md. About 80 s per mutant on 2 cores.
+## portal and the mock (scripts/generated_mutants.py), judged by the catalogue, then the sweep
+## (+ tests/ first for the mock); writes reports/mutants-generated.md. 60-90 s per mutant here.
 mutants-generated: setup
 	@$(VENV)/bin/python scripts/mutants_generated.py --count $(or $(N),20) --seed $(or $(SEED),1)
 

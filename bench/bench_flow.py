@@ -63,6 +63,18 @@ class Signer:
         return self.credentials.client_secret(text.encode())
 
 
+def strict_client(admin: AdminClient) -> Signer:
+    """Registers BENCH_GOST with a fresh GOST certificate (every check on); its signer."""
+    signer = Signer(tempfile.mkdtemp(prefix="esia-e2e-bench-"))
+    admin.register_client(
+        "BENCH_GOST",
+        [REDIRECT],
+        secret_mode="gost",
+        certificate_pem=signer.credentials.certificate_pem,
+    )
+    return signer
+
+
 class Timer:
     """Collects the duration of every request of every flow."""
 
@@ -196,13 +208,7 @@ def main() -> None:
     process, url = start_mock(scratch or args.state_dir)
     try:
         with AdminClient(url) as admin:
-            signer = Signer(tempfile.mkdtemp(prefix="esia-e2e-bench-"))
-            admin.register_client(
-                "BENCH_GOST",
-                [REDIRECT],
-                secret_mode="gost",
-                certificate_pem=signer.credentials.certificate_pem,
-            )
+            signer = strict_client(admin)
             run(url, process.pid, admin, "lenient", 1, 30, None)  # warm-up
             for mode, sign in (("lenient", None), ("gost", signer)):
                 for concurrency in (1, 8):

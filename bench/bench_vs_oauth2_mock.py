@@ -23,14 +23,13 @@ import asyncio
 import re
 import statistics
 import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from bench_flow import Signer, Timer, cpu_seconds, one_flow, start_mock
+from bench_flow import Signer, Timer, cpu_seconds, one_flow, start_mock, strict_client
 
 from mock_esia.admin_client import AdminClient
 
@@ -143,13 +142,7 @@ def main() -> int:
                         figures = measure(url, pid, concurrency, args.flows, with_admin)
                         results.setdefault((name, concurrency), []).append(figures)
                         _show(name, concurrency, figures)
-            signer = Signer(tempfile.mkdtemp(prefix="esia-e2e-bench-"))
-            admin.register_client(
-                "BENCH_GOST",
-                [REDIRECT],
-                secret_mode="gost",
-                certificate_pem=signer.credentials.certificate_pem,
-            )
+            signer = strict_client(admin)
             for concurrency in (1, 8):
                 figures = measure(ours_url, ours.pid, concurrency, args.flows, admin, signer)
                 results[("strict", concurrency)] = [figures]
