@@ -151,6 +151,16 @@ def test_the_sweep_judge_quotes_the_first_answer_the_patient_got_wrong(tmp_path:
     assert mg.first_wrong_row(tmp_path / "missing.json") == ""
 
 
+def test_the_judges_leave_out_the_harness_own_tests():
+    """They read mutation points and patches: a mutant would fail them without any behaviour
+    changing, a kill that means nothing."""
+    import mutants_generated as mg
+
+    for path in mg.HARNESS_TESTS:
+        assert (ROOT / path).is_file()
+        assert f"--ignore={path}" in mg.FAST_TESTS
+
+
 def test_every_listed_equivalent_names_a_mutation_point_that_exists():
     import mutants_generated as mg
 
