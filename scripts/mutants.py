@@ -108,6 +108,9 @@ def run_pytest(
     tree: Path, args: list[str], report: Path, limit: float = RUN_LIMIT_SECONDS
 ) -> tuple[int, str]:
     """One pytest run inside the scratch copy (`run_in`); the first failure from its JUnit."""
+    # A run that stops before writing its report must not be credited with the last one's
+    # failure (seed 6 named a kill by a test of the mutant before).
+    report.unlink(missing_ok=True)
     pytest_args = ["pytest", *args, "-q", "-p", "no:cacheprovider"]
     options = ["-o", "addopts=--strict-markers", f"--junitxml={report}"]
     code = run_in(tree, [*pytest_args, *options], limit)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 import uvicorn
 
@@ -39,6 +40,13 @@ class Guarded:
                 return
             time.sleep(0.01)
         raise AssertionError(f"the server did not read {count} requests' headers in 10 s")
+
+    def until_gone(self) -> None:
+        """Until the server has noticed that every connection closed."""
+        deadline = time.monotonic() + 10
+        while self.server.server_state.connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not self.server.server_state.connections, "closed connections are still open"
 
 
 @pytest.fixture
@@ -112,3 +120,17 @@ def test_a_connection_beyond_the_limit_while_all_are_busy_is_refused_and_counted
             answer = sock.recv(4096)
             assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
             assert b"ESIA-0070" in answer
+
+
+def test_clients_that_leave_before_their_headers_leave_nothing_behind(guarded, caplog):
+    """Their places free at once: nothing waits for their headers, no timer of theirs later
+    counts them as timed out in the log line."""
+    caplog.set_level(logging.WARNING, logger="mock_esia.connections")
+    for _ in range(3):
+        with contextlib.closing(socket.create_connection(("127.0.0.1", guarded.port))) as sock:
+            sock.sendall(b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ")
+    guarded.until_gone()
+    assert not guarded.protocol.waiting
+    with httpx.Client(base_url=f"http://127.0.0.1:{guarded.port}") as http:
+        assert http.get("/__admin/health").status_code == 200
+    assert not [r for r in caplog.records if r.name == "mock_esia.connections"]

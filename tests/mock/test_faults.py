@@ -306,15 +306,16 @@ def test_a_hold_ends_by_itself_after_hold_seconds_and_when_removed(
     assert rule["id"] not in {f["id"] for f in esia_admin.faults()}
 
 
-def _id_token_after(esia_http, esia_faults, persona, how: str) -> tuple[str, object]:
-    """(the tampered id_token, the mock's real RS256 key) for a fresh persona's login."""
+def _id_token_after(esia_http, esia_faults, persona, how: str) -> tuple[str, object, int]:
+    """(the tampered id_token, the mock's real RS256 key, the persona's oid) for a fresh
+    persona's login."""
     from cryptography import x509
 
     patient = persona("verified")
     esia_faults.add("tamper", persona=patient.oid, routes=["token"], tamper=how)
     tokens = login_flow(esia_http, AuthorizeParams(), patient.phone, patient.password).tokens
     pem = esia_http.get("/__admin/certificate", params={"alg": "RS256"}).content
-    return tokens["id_token"], x509.load_pem_x509_certificate(pem).public_key()
+    return tokens["id_token"], x509.load_pem_x509_certificate(pem).public_key(), patient.oid
 
 
 @pytest.mark.parametrize(
@@ -330,14 +331,22 @@ def test_a_tampered_id_token_is_refused_by_an_independent_jwt_library(
     esia_http, esia_faults, persona, how, refused_as
 ):
     """PyJWT, as relying parties use it, refuses each spoilt token for the reason it was
-    spoilt — and accepts the same login's token when nothing is tampered with."""
+    spoilt — and accepts the same login's token when nothing is tampered with. Everything but
+    what the rule spoils is the patient's real id_token, so a portal that skips the check it
+    names logs the patient in (what the sweep's «вход продолжился» rows must be able to see)."""
     import jwt
 
-    token, key = _id_token_after(esia_http, esia_faults, persona, how)
+    token, key, oid = _id_token_after(esia_http, esia_faults, persona, how)
     options = {"verify_sub": False}
     with pytest.raises(jwt.PyJWTError) as refused:
         jwt.decode(token, key, algorithms=["RS256"], audience=_AUDIENCE, options=options)
     assert type(refused.value).__name__ == refused_as
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert header["sbt"] == "id"
+    assert claims["sub"] == oid
+    assert claims["urn:esia:sbj"]["urn:esia:sbj:oid"] == oid
+    assert claims["iss"] == "http://esia.gosuslugi.ru/"
 
 
 _AUDIENCE = AuthorizeParams().client_id
