@@ -38,8 +38,9 @@ def check_fields(params: dict[str, str], state: str | None = None) -> None:
 
 
 async def fields_within_limits(request: Request) -> None:
-    """A router dependency of every protocol route: query and form fields within their limits,
-    before the handler (and any cryptography) runs; ESIA-007003 on the route's channel."""
+    """Run by every protocol route with a form (`routes/protocol.py`) before its handler: query
+    and form fields within their limits before any cryptography runs; ESIA-007003 on the
+    route's channel."""
     params = query_of(request)
     if request.method == "POST" and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -19,12 +19,9 @@ from mock_esia.request_limits import fields_within_limits
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def protocol_route(
-    path: str, endpoint: Endpoint, methods: Sequence[str], *, field_limits: bool = True
-) -> Route:
-    """A route whose query and form fields are held to ESIA's limits before `endpoint` runs."""
-    if not field_limits:
-        return Route(path, endpoint, methods=list(methods))
+def protocol_route(path: str, endpoint: Endpoint, methods: Sequence[str]) -> Route:
+    """A route whose query and form fields are held to ESIA's limits before `endpoint` runs
+    (REST takes no form and its ids are checked by its handlers: plain routes)."""
 
     async def within_limits(request: Request) -> Response:
         await fields_within_limits(request)
